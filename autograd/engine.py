@@ -1,0 +1,278 @@
+"""Reverse mode: walk the recorded nodes backwards and hand out gradients.
+
+Every node carries ``seq``, its position in recording order. A node's parents
+were recorded before it, so visiting nodes by decreasing ``seq`` (a max-heap)
+reaches each node only after all of its consumers: every gradient contribution
+is in before the node is processed, and no recursion is needed. For a chain
+the heap holds one node at a time, so time per node stays flat with depth.
+
+Gradients for broadcast inputs are summed back to the input's shape here, in
+``_reduce_to``, and nowhere else.
+"""
+from __future__ import annotations
+
+import weakref
+from heapq import heappop, heappush
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.grad_mode import _state
+from autograd.tensor import Tensor, _make
+
+#: hooks on non-leaf tensors, keyed by the node that made the tensor
+node_hooks: "weakref.WeakKeyDictionary[Function, list]" = weakref.WeakKeyDictionary()
+
+
+def _reduce_to(g: Any, shape: tuple, dtype: Any, xp: Any, node: Function) -> Any:
+    """Sum a gradient of a broadcast result back to an input's ``shape`` and cast to its dtype."""
+    if g.shape != shape:
+        lead = len(g.shape) - len(shape)
+        if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, g.shape[lead:])):
+            raise RuntimeError(
+                f"{node.name}.backward returned a gradient of shape {g.shape} for an input "
+                f"of shape {shape}; it cannot be reduced by summing broadcast axes"
+            )
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1
+        )
+        if axes:
+            g = xp.sum(g, axis=axes, keepdims=True)
+        g = xp.reshape(g, shape)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+def _check_versions(node: Function) -> None:
+    vers = node.vers
+    for i in range(0, len(vers), 2):
+        cell, version = vers[i], vers[i + 1]
+        if cell[0] != version:
+            raise RuntimeError(
+                f"an array saved for the backward of {node.name} was modified in place after it "
+                f"was recorded (version {cell[0]}, expected {version}); compute into a new tensor "
+                "instead of using +=, [...] = or .data -= before backward"
+            )
+
+
+def _freed_error(node: Function) -> RuntimeError:
+    return RuntimeError(
+        f"trying to backward through the graph a second time (at {node.name}): its saved "
+        "arrays were freed by the first backward; pass retain_graph=True to the first call"
+    )
+
+
+def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
+         create_graph: bool, targets: Optional[dict] = None) -> dict:
+    """Propagate ``root_grads`` from ``roots`` to the leaves (or to ``targets``, which it fills)."""
+    from autograd import xp as _xp
+    xp = _xp.TXP if create_graph else _xp.NP
+    pending: dict = {}
+    heap: list = []
+    leaves: dict = {}
+
+    def to_leaf(t: Tensor, g: Any) -> None:
+        entry = leaves.get(id(t))
+        if entry is None:
+            leaves[id(t)] = [t, g]
+        else:
+            entry[1] = entry[1] + g
+
+    for t, g in zip(roots, root_grads):
+        n = t._node
+        if n is None:
+            to_leaf(t, g)
+        elif n in pending:
+            pending[n] = pending[n] + g
+        else:
+            pending[n] = g
+            heappush(heap, (-n.seq, n))
+
+    prev_mode = _state.enabled
+    _state.enabled = create_graph
+    hooks_by_node = node_hooks
+    try:
+        while heap:
+            node = heappop(heap)[1]
+            g = pending.pop(node)
+            if hooks_by_node and node in hooks_by_node:
+                g = _call_hooks(hooks_by_node[node], g, create_graph)
+            if targets is not None and node in targets:
+                targets[node] = g
+            out = node.out
+            if out is None:
+                raise _freed_error(node)
+            if node.vers:
+                _check_versions(node)
+            if create_graph:
+                grads = _differentiable_backward(node, g)
+            else:
+                node.xp = xp
+                grads = type(node).backward(node, g)
+            if grads.__class__ is not tuple:
+                grads = (grads,) if not isinstance(grads, list) else tuple(grads)
+            parents = node.parents
+            if len(grads) != len(parents):
+                raise RuntimeError(
+                    f"{node.name}.backward returned {len(grads)} gradients for "
+                    f"{len(parents)} forward arguments"
+                )
+            if not retain_graph:
+                node.meta = (out.shape, out.dtype)  # NOTE: the tape and drawings still show shapes
+                node.saved = None
+                node.out = None
+            for p, gi in zip(parents, grads):
+                if gi is None:
+                    continue
+                if isinstance(p, Function):
+                    pout = p.out
+                    if pout is None:
+                        raise _freed_error(p)
+                    if gi.shape != pout.shape or gi.dtype != pout.dtype:
+                        gi = _reduce_to(gi, pout.shape, pout.dtype, xp, node)
+                    if p in pending:
+                        pending[p] = pending[p] + gi
+                    else:
+                        pending[p] = gi
+                        heappush(heap, (-p.seq, p))
+                elif isinstance(p, Tensor) and p._rg:
+                    data = p._data
+                    if gi.shape != data.shape or gi.dtype != data.dtype:
+                        gi = _reduce_to(gi, data.shape, data.dtype, xp, node)
+                    to_leaf(p, gi)
+    finally:
+        _state.enabled = prev_mode
+
+    for t, g in leaves.values():
+        if t._hooks:
+            g = _call_hooks(t._hooks, g, create_graph)
+        if targets is not None:
+            if t in targets:
+                targets[t] = g
+        else:
+            _accumulate(t, g, create_graph)
+    return targets if targets is not None else {}
+
+
+def _differentiable_backward(node: Function, g: Tensor) -> Any:
+    """Run ``node.backward`` on Tensors, so that the backward pass is itself recorded."""
+    from autograd import xp as _xp
+    out_t = _make(node.out, node, True)
+    arrays = {id(node.out): out_t}
+    for p in node.parents:
+        if isinstance(p, Function):
+            arrays[id(p.out)] = _make(p.out, p, True)
+        elif isinstance(p, Tensor):
+            arrays[id(p._data)] = p
+    saved, out = node.saved, node.out
+    node.saved = tuple(arrays.get(id(s), s) if isinstance(s, np.ndarray) else s for s in saved)
+    node.out = out_t
+    node.xp = _xp.TXP
+    try:
+        return type(node).backward(node, g)
+    finally:
+        node.saved, node.out = saved, out
+
+
+def _call_hooks(hooks: list, g: Any, create_graph: bool) -> Any:
+    for hook in list(hooks):
+        gt = g if create_graph else _make(g, None, False)
+        r = hook(gt)
+        if r is not None:
+            if not isinstance(r, Tensor):
+                r = Tensor(r)
+            if r.shape != gt.shape:
+                raise RuntimeError(f"hook {hook!r} returned a gradient of shape {r.shape}, expected {gt.shape}")
+            g = r if create_graph else r._data
+    return g
+
+
+def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
+    if create_graph:
+        t._grad = g if t._grad is None else t._grad + g
+        return
+    if t._grad is None:
+        # NOTE: the array may be shared (an Add hands its upstream gradient to both inputs)
+        # or read-only (a broadcast view); .grad must be the tensor's own, writable array.
+        if g.base is not None or not g.flags.writeable or not g.flags.owndata:
+            g = g.copy()
+        t._grad = _make(g, None, False)
+    elif t._grad._node is None and t._grad._data.flags.writeable:
+        np.add(t._grad._data, g, out=t._grad._data, casting="unsafe")
+        t._grad._vc[0] += 1
+    else:
+        t._grad = _make(t._grad._data + g, None, False)
+
+
+def _root_gradient(t: Tensor, gradient: Any, create_graph: bool, who: str) -> Any:
+    if not t._rg:
+        raise RuntimeError(
+            f"{who}: the tensor (shape {t.shape}) does not require grad and has no grad_fn; "
+            "set requires_grad=True on a leaf it depends on"
+        )
+    if gradient is None:
+        if t._data.size != 1:
+            raise RuntimeError(
+                f"{who}: grad can be implicitly created only for one-element outputs; this one "
+                f"has shape {t.shape}, so pass gradient= (an array of shape {t.shape})"
+            )
+        g = np.ones(t.shape, dtype=t.dtype)
+    else:
+        garr = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+        if garr.shape != t.shape:
+            raise RuntimeError(
+                f"{who}: gradient has shape {garr.shape} but the output has shape {t.shape}"
+            )
+        g = garr.astype(t.dtype, copy=True)
+    return _make(g, None, False) if create_graph else g
+
+
+def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] = None,
+             retain_graph: Optional[bool] = None, create_graph: bool = False) -> None:
+    """Accumulate gradients of ``tensors`` into the ``.grad`` of the leaves they depend on."""
+    if grad_tensors is None:
+        grad_tensors = [None] * len(tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = [_root_gradient(t, g, create_graph, "backward()") for t, g in zip(tensors, grad_tensors)]
+    _run(tensors, roots, retain_graph, create_graph)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Optional[bool] = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple:
+    """Return d(outputs)/d(inputs) without touching any ``.grad``.
+
+    >>> import autograd as ag
+    >>> x = ag.tensor(2.0, requires_grad=True)
+    >>> (dx,) = ag.grad(x ** 3, x, create_graph=True)
+    >>> dx, ag.grad(dx, x)[0]
+    (tensor(12., grad_fn=<MulBackward>), tensor(12.))
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    if retain_graph is None:
+        retain_graph = create_graph
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t._rg:
+            raise RuntimeError(f"grad(): input {i} does not require grad, so it has no gradient")
+    roots = [_root_gradient(t, g, create_graph, "grad()") for t, g in zip(outputs, grad_outputs)]
+    targets = {(t._node if t._node is not None else t): None for t in inputs}
+    got = _run(outputs, roots, retain_graph, create_graph, targets)
+    result = []
+    for i, t in enumerate(inputs):
+        g = got[t._node if t._node is not None else t]
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad(): input {i} (shape {t.shape}) was not used to compute the outputs; "
+                    "pass allow_unused=True to get None for it"
+                )
+            result.append(None)
+        else:
+            result.append(g if create_graph else _make(np.array(g, copy=True), None, False))
+    return tuple(result)

@@ -1,0 +1,170 @@
+"""``Function``: one differentiable op, and the node it leaves on the tape.
+
+An op is a subclass with ``forward`` and ``backward`` side by side::
+
+    class Mul(Function):
+        '''z = x * y;  dz/dx = y,  dz/dy = x'''
+        def forward(self, x, y):          # numpy arrays (or Python scalars) in,
+            self.saved = (x, y)           # an array out
+            return x * y
+        def backward(self, g):            # upstream gradient in,
+            x, y = self.saved             # one gradient per forward argument out
+            return g * y, g * x
+
+Applying it (``Mul.apply(a, b)``) runs ``forward`` on the arrays and, when an
+input requires grad and grad mode is on, keeps the instance as a node of the
+graph: its parents, what it saved, its output array and its position ``seq``
+in recording order. Reverse recording order is a topological order, so the
+engine walks the nodes by decreasing ``seq`` with no recursion (see
+``engine.py``).
+
+Backward rules are written once, against the namespace ``self.xp``: for a
+first-order backward the engine passes numpy arrays and ``xp`` is numpy-like;
+for ``create_graph=True`` it passes Tensors and ``xp`` holds the library's own
+differentiable functions, so the same rule records the backward pass (see
+``xp.py``). Rules may therefore only use operators, ``xp.*`` functions,
+inputs and the output (``self.out``); anything else a rule reads is treated
+as a constant when differentiated again.
+
+Gradients may come back in the broadcast shape of the output: the engine
+reduces them to each input's shape in one place (``engine._reduce_to``).
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Optional, Tuple
+
+import numpy as np
+
+from autograd.grad_mode import _state
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+_seq = itertools.count()
+_new = object.__new__
+
+#: the modules whose forward is running (pushed by nn.Module.__call__); a node
+#: records the innermost one as its ``scope``, so drawings can group by module
+scope_stack: list = []
+
+
+class Function:
+    """Base class of every differentiable op; an instance is a node of the graph.
+
+    Subclass it to write your own op; ``forward`` receives numpy arrays and
+    returns one array, ``backward`` receives the upstream gradient and returns
+    one gradient per forward argument (``None`` for an argument with none).
+
+    >>> import numpy as np, autograd as ag
+    >>> class Cube(ag.Function):
+    ...     '''y = x**3;  dy/dx = 3 x**2'''
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         x, = ctx.saved_tensors
+    ...         return g * 3 * x ** 2
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> Cube.apply(x).sum().backward()
+    >>> x.grad
+    tensor([ 3., 12.])
+    """
+
+    __slots__ = ("parents", "saved", "out", "seq", "vers", "xp", "meta", "scope", "__weakref__")
+
+    #: ops whose backward reads ``self.out`` set this, so the output survives until backward
+    keeps_output = False
+    #: ops whose output shares memory with their first input (reshape, transpose, basic indexing)
+    is_view = False
+
+    # -- what subclasses write -------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} must define forward")
+
+    def backward(self, g: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} must define backward")
+
+    # -- PyTorch-style context API for user Functions ----------------------------
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep ``arrays`` (inputs or the output) for ``backward``; read them as ``saved_tensors``."""
+        self.saved = arrays
+
+    @property
+    def saved_tensors(self) -> Tuple[Any, ...]:
+        return self.saved
+
+    @property
+    def needs_input_grad(self) -> Tuple[bool, ...]:
+        """For each forward argument, whether a gradient for it is wanted."""
+        return tuple(_wants_grad(p) for p in self.parents)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}Backward>"
+
+    # -- applying an op ----------------------------------------------------------
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> "Tensor":
+        """Run ``forward`` on the arrays of ``args`` and record a node if any input requires grad."""
+        node = _new(cls)
+        node.saved = ()
+        record = False
+        arrays = []
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._data)
+                if a._rg:
+                    record = True
+            else:
+                arrays.append(a)
+        out = cls.forward(node, *arrays, **kwargs)
+        if out.__class__ is not _ndarray:
+            out = _as_output(cls, out)
+        if not (record and _state.enabled):
+            t = _make(out, None, False)
+            if cls.is_view:
+                t._vc = args[0]._vc
+            return t
+        node.parents = tuple(
+            (a._node or a) if isinstance(a, Tensor) else a for a in args
+        )
+        node.seq = next(_seq)
+        node.out = out
+        if scope_stack:
+            node.scope = scope_stack[-1]
+        t = _make(out, node, True)
+        if cls.is_view:
+            t._vc = args[0]._vc
+        if node.saved or cls.keeps_output:
+            # NOTE: versions are recorded only for nodes whose backward reads data;
+            # an Add never looks at its inputs, so mutating them cannot hurt it.
+            vers = [t._vc, 0]
+            for a in args:
+                if isinstance(a, Tensor):
+                    vc = a._vc
+                    vers += (vc, vc[0])
+            node.vers = tuple(vers)  # NOTE: flat (cell, version, cell, version, ...): fewer objects for the GC
+        else:
+            node.vers = ()
+        return t
+
+
+def _wants_grad(p: Any) -> bool:
+    return isinstance(p, Function) or (isinstance(p, Tensor) and p._rg)
+
+
+def _as_output(cls: type, out: Any) -> np.ndarray:
+    if isinstance(out, Tensor):
+        raise TypeError(
+            f"{cls.__name__}.forward returned a Tensor; forward works on numpy arrays "
+            f"and must return an array"
+        )
+    return _asarray(out)
+
+
+from autograd.tensor import Tensor, _make  # noqa: E402  (Tensor imports nothing from here at import time)

@@ -1,0 +1,129 @@
+"""Activation functions: relu, leaky_relu, sigmoid, softplus (primitives) and gelu, silu (composed)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from autograd.function import Function
+from autograd.tensor import Tensor
+
+
+class Relu(Function):
+    """z = max(x, 0);  dz/dx = 1 where x > 0, else 0  (relu'(0) = 0, as in PyTorch)"""
+    __slots__ = ()
+    keeps_output = True
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward(self, g):
+        # NOTE: z > 0 exactly where x > 0, so the output serves as the mask
+        return (g * (self.out > 0),)
+
+
+class LeakyRelu(Function):
+    """z = x if x > 0 else a x;  dz/dx = 1 if x > 0 else a"""
+    __slots__ = ()
+
+    def forward(self, x, slope=0.01):
+        self.saved = (x, slope)
+        return np.where(x > 0, x, x * slope)
+
+    def backward(self, g):
+        x, slope = self.saved
+        return (self.xp.where(x > 0, g, g * slope),)
+
+
+class Sigmoid(Function):
+    """z = 1 / (1 + exp(-x));  dz/dx = z (1 - z)"""
+    __slots__ = ()
+    keeps_output = True
+
+    def forward(self, x):
+        return special.expit(x)
+
+    def backward(self, g):
+        z = self.out
+        return (g * z * (1 - z),)
+
+
+class Softplus(Function):
+    """z = log(1 + exp(b x)) / b;  dz/dx = sigmoid(b x)"""
+    __slots__ = ()
+
+    def forward(self, x, beta=1.0, threshold=20.0):
+        self.saved = (x, beta, threshold)
+        bx = x * beta
+        # NOTE: logaddexp(0, bx) is stable for large |bx|; above threshold softplus is x (PyTorch)
+        return np.where(bx > threshold, x, np.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        x, beta, threshold = self.saved
+        bx = x * beta
+        return (self.xp.where(bx > threshold, g, g * self.xp.sigmoid(bx)),)
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0) elementwise.
+
+    >>> import autograd as ag
+    >>> ag.relu(ag.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
+    return Relu.apply(x)
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else ``negative_slope * x``.
+
+    >>> import autograd as ag
+    >>> ag.leaky_relu(ag.tensor([-2.0, 2.0]), 0.1)
+    tensor([-0.2000,  2.0000])
+    """
+    return LeakyRelu.apply(x, slope=negative_slope)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """The logistic function 1 / (1 + e**-x), stable for large |x|.
+
+    >>> import autograd as ag
+    >>> ag.sigmoid(ag.tensor([0.0]))
+    tensor([0.5])
+    """
+    return Sigmoid.apply(x)
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e**(beta x)) / beta, linear above ``threshold`` (PyTorch's definition)."""
+    return Softplus.apply(x, beta=beta, threshold=threshold)
+
+
+def silu(x: Tensor) -> Tensor:
+    """x * sigmoid(x) (also called swish).
+
+    >>> import autograd as ag
+    >>> ag.silu(ag.tensor([0.0]))
+    tensor([0.])
+    """
+    return x * Sigmoid.apply(x)
+
+
+swish = silu
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit: x Phi(x) (``approximate='none'``) or its tanh approximation.
+
+    >>> import autograd as ag
+    >>> ag.gelu(ag.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.8413])
+    """
+    from autograd.ops.elementwise import erf, tanh
+    if approximate == "none":
+        return x * (0.5 * (1 + erf(x * (1 / math.sqrt(2)))))
+    if approximate == "tanh":
+        c = math.sqrt(2 / math.pi)
+        return 0.5 * x * (1 + tanh(c * (x + 0.044715 * x * x * x)))
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")

@@ -1,0 +1,143 @@
+"""Arithmetic: + - * / ** and negation."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.function import Function, _wants_grad
+from autograd.tensor import Tensor
+
+
+class Add(Function):
+    """z = x + y;  dz/dx = 1,  dz/dy = 1"""
+    __slots__ = ()
+
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(Function):
+    """z = x - y;  dz/dx = 1,  dz/dy = -1"""
+    __slots__ = ()
+
+    def forward(self, x, y):
+        return x - y
+
+    def backward(self, g):
+        return g, (-g if _wants_grad(self.parents[1]) else None)
+
+
+class Mul(Function):
+    """z = x * y;  dz/dx = y,  dz/dy = x"""
+    __slots__ = ()
+
+    def forward(self, x, y):
+        self.saved = (x, y)
+        return x * y
+
+    def backward(self, g):
+        x, y = self.saved
+        px, py = self.parents
+        return (g * y if _wants_grad(px) else None), (g * x if _wants_grad(py) else None)
+
+
+class Div(Function):
+    """z = x / y;  dz/dx = 1 / y,  dz/dy = -z / y"""
+    __slots__ = ()
+    keeps_output = True
+
+    def forward(self, x, y):
+        self.saved = (y,)
+        return x / y
+
+    def backward(self, g):
+        (y,) = self.saved
+        px, py = self.parents
+        gx = g / y if _wants_grad(px) else None
+        gy = -g * self.out / y if _wants_grad(py) else None
+        return gx, gy
+
+
+class Neg(Function):
+    """z = -x;  dz/dx = -1"""
+    __slots__ = ()
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return (-g,)
+
+
+class Pow(Function):
+    """z = x ** y;  dz/dx = y x**(y-1),  dz/dy = z log(x)"""
+    __slots__ = ()
+    keeps_output = True
+
+    def forward(self, x, y):
+        self.saved = (x, y)
+        return x ** y
+
+    def backward(self, g):
+        x, y = self.saved
+        px, py = self.parents
+        gx = g * y * x ** (y - 1) if _wants_grad(px) else None
+        gy = g * self.out * self.xp.log(x) if _wants_grad(py) else None
+        return gx, gy
+
+
+def _binary(cls: type, x: Any, y: Any) -> Tensor:
+    try:
+        return cls.apply(x, y)
+    except ValueError as e:
+        if "broadcast" not in str(e):
+            raise
+        xs = getattr(x, "shape", ())
+        ys = getattr(y, "shape", ())
+        raise ValueError(
+            f"{cls.__name__.lower()}: shapes {tuple(xs)} and {tuple(ys)} cannot be broadcast together"
+        ) from None
+
+
+def add(x: Any, y: Any) -> Tensor:
+    """Elementwise ``x + y`` with numpy broadcasting.
+
+    >>> import autograd as ag
+    >>> ag.add(ag.tensor([1.0, 2.0]), 1.0)
+    tensor([2., 3.])
+    """
+    return _binary(Add, x, y)
+
+
+def sub(x: Any, y: Any) -> Tensor:
+    """Elementwise ``x - y``."""
+    return _binary(Sub, x, y)
+
+
+def mul(x: Any, y: Any) -> Tensor:
+    """Elementwise ``x * y``."""
+    return _binary(Mul, x, y)
+
+
+def div(x: Any, y: Any) -> Tensor:
+    """Elementwise ``x / y`` (true division)."""
+    return _binary(Div, x, y)
+
+
+def neg(x: Tensor) -> Tensor:
+    """Elementwise ``-x``."""
+    return Neg.apply(x)
+
+
+def pow(x: Any, y: Any) -> Tensor:
+    """Elementwise ``x ** y``.
+
+    >>> import autograd as ag
+    >>> ag.pow(ag.tensor([2.0, 3.0]), 2)
+    tensor([4., 9.])
+    """
+    return _binary(Pow, x, y)

@@ -1,0 +1,124 @@
+"""Indexing: ``x[index]``, its adjoint scatter-add, and the out-of-place ``x[index] = v``."""
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+import numpy as np
+
+from autograd.function import Function, _wants_grad
+from autograd.tensor import Tensor
+
+
+class GetItem(Function):
+    """z = x[i];  dz/dx: the gradient scattered back to positions i (repeated indices accumulate)"""
+    __slots__ = ()
+
+    def forward(self, x, index, unique=True):
+        self.saved = (x.shape, index, unique)
+        return x[index]
+
+    def backward(self, g):
+        shape, index, unique = self.saved
+        return (self.xp.scatter_add(shape, index, g, unique),)
+
+
+class BasicGetItem(GetItem):
+    """z = x[i] for ints, slices, None and Ellipsis: a view of x"""
+    __slots__ = ()
+    is_view = True
+
+
+class ScatterAdd(Function):
+    """z = zeros(s) with g added at i;  dz/dg = z-gradient read at i (the adjoint of indexing)"""
+    __slots__ = ()
+
+    def forward(self, g, shape, index, unique=False):
+        self.saved = (index,)
+        out = np.zeros(shape, dtype=g.dtype)
+        if unique:
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    def backward(self, gz):
+        return (gz[self.saved[0]],)
+
+
+class SetItem(Function):
+    """z = x with z[i] = v;  dz/dx = 1 outside i (0 inside),  dz/dv = the gradient read at i"""
+    __slots__ = ()
+
+    def forward(self, x, v, index):
+        out = x.copy()
+        out[index] = v
+        keep = np.ones(x.shape, dtype=bool)
+        keep[index] = False
+        self.saved = (keep, index)
+        return out
+
+    def backward(self, g):
+        keep, index = self.saved
+        pv = self.parents[1]
+        return self.xp.where(keep, g, 0), (g[index] if _wants_grad(pv) else None)
+
+
+def normalize_index(index: Any, op: str = "index") -> Tuple[Any, bool, bool]:
+    """Turn Tensors and lists in ``index`` into arrays; say whether it is basic and repeat-free."""
+    items = index if isinstance(index, tuple) else (index,)
+    basic, unique, out = True, True, []
+    for it in items:
+        if isinstance(it, Tensor):
+            it = it._data
+        if isinstance(it, (list, np.ndarray)):
+            it = np.asarray(it)
+            if it.dtype == np.bool_:
+                basic = False
+            elif np.issubdtype(it.dtype, np.integer):
+                basic = False
+                if it.size > 1 and np.unique(it).size != it.size:
+                    unique = False
+            else:
+                raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {it.dtype}")
+        elif isinstance(it, (float, np.floating)):
+            raise IndexError(f"{op}: float index {it!r}; indices must be integers, slices, None, ... or arrays")
+        out.append(it)
+    # NOTE: two integer arrays together can repeat a position even if each is repeat-free
+    n_arrays = sum(isinstance(i, np.ndarray) and i.dtype != np.bool_ for i in out)
+    if n_arrays > 1:
+        unique = False
+    result = tuple(out) if isinstance(index, tuple) else out[0]
+    return result, basic, unique
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """``x[index]`` with numpy semantics (ints, slices, None, ..., negative steps, masks, arrays).
+
+    >>> import autograd as ag
+    >>> x = ag.arange(6.0).reshape(2, 3)
+    >>> x[:, ::-1]
+    tensor([[2., 1., 0.],
+            [5., 4., 3.]])
+    """
+    idx, basic, unique = normalize_index(index, "getitem")
+    try:
+        if basic:
+            return BasicGetItem.apply(x, index=idx, unique=True)
+        return GetItem.apply(x, index=idx, unique=unique)
+    except IndexError as e:
+        raise IndexError(f"getitem: index {index!r} is invalid for a tensor of shape {x.shape}: {e}") from None
+
+
+def scatter_add(shape: tuple, index: Any, g: Tensor, unique: bool = False) -> Tensor:
+    """zeros(shape) with ``g`` added at ``index`` (repeated positions accumulate)."""
+    return ScatterAdd.apply(g, shape=tuple(shape), index=index, unique=unique)
+
+
+def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
+    """A copy of ``x`` with ``[index] = value``, recorded so gradients reach both."""
+    idx, _, _ = normalize_index(index, "setitem")
+    try:
+        return SetItem.apply(x, value, index=idx)
+    except (IndexError, ValueError) as e:
+        raise type(e)(f"setitem: cannot assign a value of shape {np.shape(value)} to index "
+                      f"{index!r} of a tensor of shape {x.shape}: {e}") from None

@@ -1,0 +1,289 @@
+"""Reductions over axes: sum, max, min, prod, logsumexp (primitives); mean, var, std (composed)."""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from autograd.function import Function
+from autograd.tensor import Tensor, _make
+
+Axis = Union[None, int, Sequence[int]]
+
+
+def normalize_axis(axis: Axis, ndim: int, op: str) -> Optional[Tuple[int, ...]]:
+    """Turn ``axis`` (None, an int or a sequence, negatives allowed) into a sorted tuple."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    limit = ndim if ndim else 1  # NOTE: a 0-d tensor accepts axis 0 or -1, as in PyTorch
+    out = []
+    for a in axes:
+        if not -limit <= a < limit:
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
+        out.append(int(a) % limit)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(sorted(out)) if ndim else None
+
+
+def _pick_axis(axis: Axis, dim: Axis) -> Axis:
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("give axis= or its alias dim=, not both")
+        return dim
+    return axis
+
+
+def _grad_to_input(xp: Any, g: Any, axes: Optional[tuple], keepdims: bool, shape: tuple) -> Any:
+    """Re-insert the reduced axes of ``g`` (unless kept) so it broadcasts against the input."""
+    if not keepdims and axes is not None:
+        g = xp.expand_dims(g, axes)
+    elif not keepdims:
+        g = xp.reshape(g, (1,) * len(shape))
+    return g
+
+
+class Sum(Function):
+    """z = sum(x, axes);  dz/dx = 1 (the gradient is broadcast back over the summed axes)"""
+    __slots__ = ()
+
+    def forward(self, x, axis=None, keepdims=False):
+        self.saved = (x.shape, axis, keepdims)
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    def backward(self, g):
+        shape, axis, keepdims = self.saved
+        xp = self.xp
+        return (xp.broadcast_to(_grad_to_input(xp, g, axis, keepdims, shape), shape),)
+
+
+class Max(Function):
+    """z = max(x, axes);  dz/dx = 1 at the maximum (shared equally among ties), else 0"""
+    __slots__ = ()
+    keeps_output = True
+    _reduce = staticmethod(np.max)
+
+    def forward(self, x, axis=None, keepdims=False):
+        if x.size == 0:
+            raise ValueError(f"{type(self).__name__.lower()}: cannot reduce an empty tensor of shape {x.shape}")
+        self.saved = (x, axis, keepdims)
+        return self._reduce(x, axis=axis, keepdims=keepdims)
+
+    def backward(self, g):
+        x, axis, keepdims = self.saved
+        xp = self.xp
+        zk = _grad_to_input(xp, self.out, axis, keepdims, x.shape)
+        gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
+        mask = x == zk
+        count = xp.sum(mask, axis=axis, keepdims=True)
+        return (gk * mask / count,)
+
+
+class Min(Max):
+    """z = min(x, axes);  dz/dx = 1 at the minimum (shared equally among ties), else 0"""
+    __slots__ = ()
+    _reduce = staticmethod(np.min)
+
+
+class Prod(Function):
+    """z = prod(x, axes);  dz/dx_i = prod of the other elements (= z / x_i when x_i != 0)"""
+    __slots__ = ()
+    keeps_output = True
+
+    def forward(self, x, axis=None, keepdims=False):
+        self.saved = (x, axis, keepdims)
+        return np.prod(x, axis=axis, keepdims=keepdims)
+
+    def backward(self, g):
+        x, axis, keepdims = self.saved
+        xp = self.xp
+        gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
+        has_zero = bool((x == 0).any())
+        if not has_zero:
+            return (gk * _grad_to_input(xp, self.out, axis, keepdims, x.shape) / x,)
+        if xp is not _np_namespace():
+            raise RuntimeError(
+                f"prod: second derivatives are not supported when the input (shape {x.shape}) "
+                "contains zeros"
+            )
+        return (gk * _others_product(x, axis),)
+
+
+def _np_namespace() -> Any:
+    from autograd.xp import NP
+    return NP
+
+
+def _others_product(x: np.ndarray, axis: Optional[tuple]) -> np.ndarray:
+    """For each element, the product of the other elements along ``axis`` (exact with zeros)."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    k = len(axes)
+    moved = np.moveaxis(x, axes, tuple(range(x.ndim - k, x.ndim)))
+    flat = moved.reshape(moved.shape[: x.ndim - k] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (left * right).reshape(moved.shape)
+    return np.moveaxis(others, tuple(range(x.ndim - k, x.ndim)), axes)
+
+
+class LogSumExp(Function):
+    """z = log(sum(exp(x), axes));  dz/dx = exp(x - z)"""
+    __slots__ = ()
+    keeps_output = True
+
+    def forward(self, x, axis=None, keepdims=False):
+        self.saved = (x, axis, keepdims)
+        if x.size == 0:
+            return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+        m = np.max(x, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)  # NOTE: rows of -inf would give nan otherwise
+        s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+        return s if keepdims else np.squeeze(s, axis=axis)
+
+    def backward(self, g):
+        x, axis, keepdims = self.saved
+        xp = self.xp
+        zk = _grad_to_input(xp, self.out, axis, keepdims, x.shape)
+        gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
+        return (gk * xp.exp(x - zk),)
+
+
+def _reduce(cls: type, x: Tensor, axis: Axis, keepdims: bool, name: str) -> Tensor:
+    axes = normalize_axis(axis, x.ndim, name)
+    return cls.apply(x, axis=axes, keepdims=keepdims)
+
+
+def sum(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: Optional[bool] = None) -> Tensor:
+    """Sum over ``axis`` (all axes by default); ``dim``/``keepdim`` are accepted as aliases.
+
+    >>> import autograd as ag
+    >>> ag.sum(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    tensor([4., 6.])
+    """
+    return _reduce(Sum, x, _pick_axis(axis, dim), keepdims if keepdim is None else keepdim, "sum")
+
+
+def max(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: Optional[bool] = None) -> Tensor:
+    """Maximum over ``axis``; the gradient is shared equally among tied maxima.
+
+    >>> import autograd as ag
+    >>> ag.max(ag.tensor([1.0, 3.0, 2.0]))
+    tensor(3.)
+    """
+    return _reduce(Max, x, _pick_axis(axis, dim), keepdims if keepdim is None else keepdim, "max")
+
+
+def min(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: Optional[bool] = None) -> Tensor:
+    """Minimum over ``axis``; the gradient is shared equally among tied minima."""
+    return _reduce(Min, x, _pick_axis(axis, dim), keepdims if keepdim is None else keepdim, "min")
+
+
+def prod(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: Optional[bool] = None) -> Tensor:
+    """Product over ``axis``.
+
+    >>> import autograd as ag
+    >>> ag.prod(ag.tensor([2.0, 3.0]))
+    tensor(6.)
+    """
+    return _reduce(Prod, x, _pick_axis(axis, dim), keepdims if keepdim is None else keepdim, "prod")
+
+
+def logsumexp(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+              keepdim: Optional[bool] = None) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, computed stably.
+
+    >>> import autograd as ag
+    >>> ag.logsumexp(ag.tensor([1000.0, 1000.0]))
+    tensor(1000.6932)
+    """
+    return _reduce(LogSumExp, x, _pick_axis(axis, dim), keepdims if keepdim is None else keepdim,
+                   "logsumexp")
+
+
+def _count(x: Tensor, axes: Optional[tuple]) -> int:
+    if axes is None:
+        return x.size
+    n = 1
+    for a in axes:
+        n *= x.shape[a]
+    return n
+
+
+def mean(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: Optional[bool] = None) -> Tensor:
+    """Mean over ``axis``.
+
+    >>> import autograd as ag
+    >>> ag.mean(ag.tensor([1.0, 2.0, 3.0, 6.0]))
+    tensor(3.)
+    """
+    axes = normalize_axis(_pick_axis(axis, dim), x.ndim, "mean")
+    keep = keepdims if keepdim is None else keepdim
+    n = _count(x, axes)
+    return Sum.apply(x, axis=axes, keepdims=keep) * (1.0 / n if n else float("nan"))
+
+
+def var(x: Tensor, axis: Axis = None, ddof: int = 0, keepdims: bool = False, *, dim: Axis = None,
+        correction: Optional[int] = None, unbiased: Optional[bool] = None,
+        keepdim: Optional[bool] = None) -> Tensor:
+    """Variance over ``axis`` with ``ddof`` (numpy's default 0; PyTorch's ``correction``/``unbiased`` accepted).
+
+    NOTE: like numpy, the default is the population variance (ddof=0); PyTorch's
+    default is correction=1, so pass ``correction=1`` for its result.
+
+    >>> import autograd as ag
+    >>> ag.var(ag.tensor([1.0, 3.0]))
+    tensor(1.)
+    >>> ag.var(ag.tensor([1.0, 3.0]), correction=1)
+    tensor(2.)
+    """
+    if correction is not None:
+        ddof = correction
+    if unbiased is not None:
+        ddof = 1 if unbiased else 0
+    axes = normalize_axis(_pick_axis(axis, dim), x.ndim, "var")
+    keep = keepdims if keepdim is None else keepdim
+    n = _count(x, axes)
+    centered = x - mean(x, axis=axes, keepdims=True)
+    return Sum.apply(centered * centered, axis=axes, keepdims=keep) * (1.0 / (n - ddof) if n > ddof else float("nan"))
+
+
+def std(x: Tensor, axis: Axis = None, ddof: int = 0, keepdims: bool = False, *, dim: Axis = None,
+        correction: Optional[int] = None, unbiased: Optional[bool] = None,
+        keepdim: Optional[bool] = None) -> Tensor:
+    """Standard deviation: ``sqrt(var(...))`` with the same arguments.
+
+    >>> import autograd as ag
+    >>> ag.std(ag.tensor([1.0, 3.0]))
+    tensor(1.)
+    """
+    from autograd.ops.elementwise import sqrt
+    return sqrt(var(x, axis, ddof, keepdims, dim=dim, correction=correction, unbiased=unbiased,
+                    keepdim=keepdim))
+
+
+def argmax(x: Tensor, axis: Optional[int] = None, keepdims: bool = False, *, dim: Optional[int] = None,
+           keepdim: Optional[bool] = None) -> Tensor:
+    """Index of the maximum (int64, no gradient).
+
+    >>> import autograd as ag
+    >>> ag.argmax(ag.tensor([1.0, 3.0, 2.0]))
+    tensor(1, dtype=int64)
+    """
+    ax = _pick_axis(axis, dim)
+    return _make(np.asarray(np.argmax(x._data, axis=ax, keepdims=keepdims if keepdim is None else keepdim)),
+                 None, False)
+
+
+def argmin(x: Tensor, axis: Optional[int] = None, keepdims: bool = False, *, dim: Optional[int] = None,
+           keepdim: Optional[bool] = None) -> Tensor:
+    """Index of the minimum (int64, no gradient)."""
+    ax = _pick_axis(axis, dim)
+    return _make(np.asarray(np.argmin(x._data, axis=ax, keepdims=keepdims if keepdim is None else keepdim)),
+                 None, False)

@@ -1,0 +1,44 @@
+"""The two namespaces backward rules are written against.
+
+A rule such as ``g * xp.exp(x)`` runs on numpy arrays with ``NP`` (a plain,
+fast first-order backward, nothing recorded) and on Tensors with ``TXP``
+(``backward(create_graph=True)``: every step is itself a recorded op, so the
+gradient can be differentiated again). Both expose the same names with
+numpy's signatures; only names listed here may be used in a rule.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from scipy import special as _special
+
+
+def _scatter_add(shape: tuple, index: Any, g: np.ndarray, unique: bool = False) -> np.ndarray:
+    """zeros(shape) with ``g`` added at ``index`` (repeated indices accumulate)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if unique:
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # NOTE: scipy's expit is stable for large |x| and keeps float32
+    return _special.expit(x)
+
+
+NP = SimpleNamespace(
+    exp=np.exp, log=np.log, sqrt=np.sqrt, sin=np.sin, cos=np.cos, tanh=np.tanh,
+    abs=np.abs, sign=np.sign, sigmoid=_sigmoid, erf=_special.erf,
+    where=np.where, maximum=np.maximum, minimum=np.minimum,
+    sum=np.sum, reshape=np.reshape, transpose=np.transpose, swapaxes=np.swapaxes,
+    expand_dims=np.expand_dims, squeeze=np.squeeze, broadcast_to=np.broadcast_to,
+    matmul=np.matmul, einsum=np.einsum, flip=np.flip, pad=np.pad,
+    concatenate=np.concatenate, scatter_add=_scatter_add,
+)
+
+# Filled by autograd.ops at import time with the differentiable twins of the names above.
+TXP = SimpleNamespace()

@@ -1,0 +1,1 @@
+"""nn: modules, layers, losses and initialisation built on autograd (see README)."""

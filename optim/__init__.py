@@ -1,0 +1,1 @@
+"""optim: optimizers, learning-rate schedules, gradient clipping and early stopping (see README)."""
