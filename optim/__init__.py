@@ -1,1 +1,17 @@
-"""optim: optimizers, learning-rate schedules, gradient clipping and early stopping (see README)."""
+"""optim: optimizers, learning-rate schedules, gradient clipping and early stopping (see README).
+
+>>> import autograd as ag, optim
+>>> w = ag.tensor([3.0], requires_grad=True)
+>>> opt = optim.Adam([w], lr=0.1)
+>>> for _ in range(100):
+...     opt.zero_grad()
+...     ((w - 1.0) ** 2).sum().backward()
+...     opt.step()
+>>> round(w.item(), 1)
+1.0
+"""
+from optim.optimizer import Optimizer
+from optim.sgd import SGD
+from optim.adam import Adam, AdamW
+from optim.rmsprop import RMSprop
+from optim.adagrad import Adagrad

@@ -1,0 +1,67 @@
+"""``SGD``: stochastic gradient descent, with optional momentum, dampening, Nesterov and weight decay."""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Union
+
+import numpy as np
+
+from optim.optimizer import Optimizer, ParamsT, _check, _direction
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, PyTorch's ``torch.optim.SGD``.
+
+    With gradient :math:`g_t`, learning rate :math:`\gamma`, momentum :math:`\mu`,
+    dampening :math:`\tau` and weight decay :math:`\lambda`, each step does::
+
+        g = g_t + lambda * x                       (if weight_decay != 0)
+        if momentum != 0:
+            b = g                                  (first step)
+            b = mu * b + (1 - tau) * g             (later steps)
+            g = g + mu * b   if nesterov   else   g = b
+        x = x - gamma * g
+
+    ``maximize=True`` follows ``-g_t`` instead. Nesterov needs ``momentum > 0`` and
+    ``dampening == 0``. ``lr`` may be a function of the step (see ``optim.schedules``).
+
+    >>> import autograd as ag, optim
+    >>> x = ag.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = optim.SGD([x], lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     opt.zero_grad()
+    ...     (x * x).sum().backward()   # gradient 2x
+    ...     opt.step()
+    >>> x
+    tensor([ 0.4600, -0.9200], requires_grad=True)
+    """
+
+    def __init__(self, params: ParamsT, lr: Union[float, Callable[[int], float]] = 1e-3,
+                 momentum: float = 0.0, dampening: float = 0.0, weight_decay: float = 0.0,
+                 nesterov: bool = False, *, maximize: bool = False) -> None:
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: Dict[str, Any]) -> None:
+        super()._check_group(group)
+        _check("SGD", "momentum value", group["momentum"])
+        _check("SGD", "dampening value", group["dampening"])
+        _check("SGD", "weight_decay value", group["weight_decay"])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(f"SGD: Nesterov momentum needs momentum > 0 and dampening == 0, got "
+                             f"momentum={group['momentum']!r}, dampening={group['dampening']!r}")
+
+    def _update(self, x: np.ndarray, g: np.ndarray, state: Dict[str, Any],
+                group: Dict[str, Any]) -> None:
+        d = _direction(x, g, group["weight_decay"], group["maximize"])
+        momentum = group["momentum"]
+        if momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(d, copy=True)
+            else:
+                buf *= momentum
+                dampening = group["dampening"]
+                buf += d if dampening == 0 else d * (1 - dampening)
+            d = d + momentum * buf if group["nesterov"] else buf
+        x += d * -group["lr"]
