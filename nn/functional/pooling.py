@@ -1,0 +1,205 @@
+"""Pooling: max_pool2d (a primitive), avg_pool2d and adaptive_avg_pool2d (built on other ops).
+
+Windows are read as kh*kw strided views of the input, one per kernel offset,
+combined elementwise (never a loop over pixels).
+
+# NOTE: for the common 2x2 window this is three ``np.maximum`` calls on strided
+# views, several times faster than reshaping into windows and reducing with
+# ``max(axis=(3, 5))``.
+
+Average pooling is a depthwise convolution with a constant kernel, so it is
+written as one (and inherits conv2d's derivatives of every order); adaptive
+average pooling is a product with two constant averaging matrices.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple, Union
+
+import numpy as np
+
+import autograd as ag
+from autograd.function import Function
+from autograd.xp import NP
+from nn.functional.conv import Conv2dOp
+from nn.functional.im2col import Geometry, conv_out_size, pair
+
+Tensor = ag.Tensor
+IntOrPair = Union[int, Tuple[int, int]]
+
+
+def _offsets(kernel: Tuple[int, int], out_size: Tuple[int, int], stride: Tuple[int, int],
+             dilation: Tuple[int, int]):
+    """(offset number, index of the strided view) for every kernel offset, row-major."""
+    (kh, kw), (ho, wo), (s0, s1), (d0, d1) = kernel, out_size, stride, dilation
+    for i in range(kh):
+        for j in range(kw):
+            yield i * kw + j, (Ellipsis, slice(i * d0, i * d0 + s0 * (ho - 1) + 1, s0),
+                               slice(j * d1, j * d1 + s1 * (wo - 1) + 1, s1))
+
+
+class MaxPool2dOp(Function):
+    """y = max of x over each window;  dL/dx = g at each window's first maximum, 0 elsewhere"""
+    __slots__ = ()
+
+    def forward(self, x, kernel, stride, padding, dilation, out_size):
+        (p0, p1) = padding
+        if p0 or p1:
+            x = np.pad(x, ((0, 0), (0, 0), (p0, p0), (p1, p1)), constant_values=-np.inf)
+        views = _offsets(kernel, out_size, stride, dilation)
+        _, first = next(views)
+        out = x[first].copy()
+        # NOTE: which offset won is kept per output (a true constant, like an index); a strict
+        # comparison keeps the first maximum of a tie, as PyTorch does
+        which = np.zeros(out.shape, dtype=np.uint8 if kernel[0] * kernel[1] < 256 else np.int32)
+        better = np.empty(out.shape, dtype=bool)
+        for k, idx in views:
+            v = x[idx]
+            np.greater(v, out, out=better)
+            which[better] = k
+            np.maximum(out, v, out=out)
+        self.saved = (which, kernel, stride, padding, dilation, x.shape)
+        return out
+
+    def backward(self, g):
+        which, kernel, stride, (p0, p1), dilation, padded_shape = self.saved
+        n, c, hp, wp = padded_shape
+        if self.xp is not NP:
+            return (self.xp.scatter_add((n, c, hp - 2 * p0, wp - 2 * p1), self._argmax_index(), g),)
+        gx = np.zeros(padded_shape, dtype=g.dtype)
+        overlap = any(k > s for k, s in zip(_extent(kernel, dilation), stride))
+        for k, idx in _offsets(kernel, g.shape[2:], stride, dilation):
+            if overlap:
+                gx[idx] += np.where(which == k, g, 0)
+            else:
+                np.multiply(g, which == k, out=gx[idx])
+        return (gx[:, :, p0:hp - p0, p1:wp - p1],)
+
+    def _argmax_index(self) -> tuple:
+        """The input position of every output's maximum, as an index tuple (for create_graph)."""
+        which, (kh, kw), (s0, s1), (p0, p1), (d0, d1), _ = self.saved
+        n, c, ho, wo = which.shape
+        ki, kj = np.divmod(which.astype(np.intp), kw)
+        rows = np.arange(ho).reshape(-1, 1) * s0 + ki * d0 - p0
+        cols = np.arange(wo) * s1 + kj * d1 - p1
+        return (np.arange(n).reshape(-1, 1, 1, 1), np.arange(c).reshape(1, -1, 1, 1), rows, cols)
+
+
+def _extent(kernel: Tuple[int, int], dilation: Tuple[int, int]) -> Tuple[int, int]:
+    return tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))  # type: ignore[return-value]
+
+
+def _pool_args(op: str, x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1):
+    if np.ndim(x) not in (3, 4):
+        raise ValueError(f"{op}: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got shape {np.shape(x)}")
+    k = pair(kernel_size, "kernel_size", op)
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else pair(stride, "stride", op)
+    p, d = pair(padding, "padding", op, 0), pair(dilation, "dilation", op)
+    if any(pi > ki // 2 for pi, ki in zip(p, k)):
+        raise ValueError(f"{op}: padding {p} must be at most half the kernel size {k}")
+    geom = Geometry(s, ((p[0], p[0]), (p[1], p[1])), d, 1)
+    out_size = conv_out_size(np.shape(x)[-2:], k, geom, op, np.shape(x))
+    return k, s, p, d, out_size
+
+
+def _unbatched(fn, x: Any, *args: Any) -> Tensor:
+    if np.ndim(x) == 3:
+        y = fn(ag.reshape(x, (1,) + tuple(np.shape(x))), *args)
+        return ag.reshape(y, y.shape[1:])
+    return fn(x, *args)
+
+
+def max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair] = None,
+               padding: IntOrPair = 0, dilation: IntOrPair = 1) -> Tensor:
+    """Maximum over each (kh, kw) window; ``stride`` defaults to the kernel size.
+
+    Padding (at most half the kernel) counts as -inf. The gradient goes to the
+    first maximum of each window.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
+    >>> F.max_pool2d(x, 2)[0, 0].tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    """
+    k, s, p, d, out_size = _pool_args("max_pool2d", input, kernel_size, stride, padding, dilation)
+    return _unbatched(lambda x: MaxPool2dOp.apply(x, kernel=k, stride=s, padding=p, dilation=d,
+                                                  out_size=out_size), input)
+
+
+def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair] = None,
+               padding: IntOrPair = 0, count_include_pad: bool = True,
+               divisor_override: Optional[int] = None) -> Tensor:
+    """Mean over each (kh, kw) window; ``stride`` defaults to the kernel size.
+
+    Zero padding is counted in the mean unless ``count_include_pad=False``;
+    ``divisor_override`` replaces the divisor.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
+    >>> F.avg_pool2d(x, 2)[0, 0].tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
+    op = "avg_pool2d"
+    k, s, p, _, out_size = _pool_args(op, input, kernel_size, stride, padding)
+    if divisor_override is not None and (not isinstance(divisor_override, (int, np.integer))
+                                         or divisor_override < 1):
+        raise ValueError(f"{op}: divisor_override must be a positive int, got {divisor_override!r}")
+
+    def pool(x: Tensor) -> Tensor:
+        c = x.shape[1]
+        dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32
+        div = divisor_override or k[0] * k[1]
+        kernel = np.full((c, 1) + k, 1.0 / div, dtype=dtype)
+        geom = Geometry(s, ((p[0], p[0]), (p[1], p[1])), (1, 1), c)
+        y = Conv2dOp.apply(x, kernel, None, geom=geom, out_size=out_size)
+        if count_include_pad or divisor_override or not (p[0] or p[1]):
+            return y
+        # NOTE: divide by the fraction of each window inside the image (a constant per position)
+        mask = np.pad(np.ones(x.shape[2:], dtype=dtype), ((p[0], p[0]), (p[1], p[1])))
+        inside = sum(mask[idx] for _, idx in _offsets(k, out_size, s, (1, 1))) / (k[0] * k[1])
+        return y / inside
+
+    return _unbatched(pool, input)
+
+
+def _averaging_matrix(n_in: int, n_out: int, dtype: Any) -> np.ndarray:
+    """(n_out, n_in) rows averaging bins [floor(i*n_in/n_out), ceil((i+1)*n_in/n_out))."""
+    m = np.zeros((n_out, n_in), dtype=dtype)
+    for i in range(n_out):
+        lo, hi = (i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)
+        m[i, lo:hi] = 1.0 / (hi - lo)
+    return m
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Union[int, Tuple[Optional[int], Optional[int]]]) -> Tensor:
+    """Average pooling to a fixed ``output_size`` whatever the input size (bins as in PyTorch).
+
+    ``output_size=1`` is global average pooling; ``None`` in a pair keeps that axis.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
+    >>> F.adaptive_avg_pool2d(x, 1).tolist()
+    [[[[7.5]]]]
+    >>> F.adaptive_avg_pool2d(x, (2, 1))[0, 0].tolist()
+    [[3.5], [11.5]]
+    """
+    op = "adaptive_avg_pool2d"
+    if np.ndim(input) not in (3, 4):
+        raise ValueError(f"{op}: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got shape {np.shape(input)}")
+    h, w = np.shape(input)[-2:]
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != 2:
+            raise ValueError(f"{op}: output_size must be an int or a pair, got {output_size!r}")
+        size = (h if output_size[0] is None else output_size[0], w if output_size[1] is None else output_size[1])
+    else:
+        size = (output_size, output_size)
+    oh, ow = pair(size, "output_size", op)
+    if h < 1 or w < 1:
+        raise ValueError(f"{op}: input of shape {tuple(np.shape(input))} has an empty spatial axis")
+    if (oh, ow) == (1, 1):
+        return ag.mean(input, axis=(-2, -1), keepdims=True)
+    dtype = input.dtype if np.issubdtype(input.dtype, np.floating) else np.float32
+    # NOTE: constants as Tensors: a raw ndarray operand breaks MatMul's create_graph
+    # backward (a view op applied to an ndarray; reported to the engine's owner)
+    rows = Tensor(_averaging_matrix(h, oh, dtype))
+    cols = Tensor(np.ascontiguousarray(_averaging_matrix(w, ow, dtype).T))
+    return ag.matmul(ag.matmul(rows, input), cols)
