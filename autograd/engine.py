@@ -20,6 +20,7 @@ import numpy as np
 from autograd.function import Function
 from autograd.grad_mode import _state
 from autograd.tensor import Tensor, _make
+from autograd.xp import NP, TXP
 
 #: hooks on non-leaf tensors, keyed by the node that made the tensor
 node_hooks: "weakref.WeakKeyDictionary[Function, list]" = weakref.WeakKeyDictionary()
@@ -67,23 +68,17 @@ def _freed_error(node: Function) -> RuntimeError:
 def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
          create_graph: bool, targets: Optional[dict] = None) -> dict:
     """Propagate ``root_grads`` from ``roots`` to the leaves (or to ``targets``, which it fills)."""
-    from autograd import xp as _xp
-    xp = _xp.TXP if create_graph else _xp.NP
+    # NOTE: the per-node loop below is the backward hot path: helpers are inlined and
+    # checks ordered so that the common case (no hooks, no broadcasting) does the least.
+    xp = TXP if create_graph else NP
     pending: dict = {}
     heap: list = []
     leaves: dict = {}
 
-    def to_leaf(t: Tensor, g: Any) -> None:
-        entry = leaves.get(id(t))
-        if entry is None:
-            leaves[id(t)] = [t, g]
-        else:
-            entry[1] = entry[1] + g
-
     for t, g in zip(roots, root_grads):
         n = t._node
         if n is None:
-            to_leaf(t, g)
+            _to_leaf(leaves, t, g)
         elif n in pending:
             pending[n] = pending[n] + g
         else:
@@ -92,27 +87,30 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
 
     prev_mode = _state.enabled
     _state.enabled = create_graph
-    hooks_by_node = node_hooks
+    hooked = node_hooks.data  # NOTE: the WeakKeyDictionary's own dict: a cheap emptiness test
     try:
         while heap:
             node = heappop(heap)[1]
             g = pending.pop(node)
-            if hooks_by_node and node in hooks_by_node:
-                g = _call_hooks(hooks_by_node[node], g, create_graph)
+            if hooked and node in node_hooks:
+                g = _call_hooks(node_hooks[node], g, create_graph)
             if targets is not None and node in targets:
                 targets[node] = g
             out = node.out
             if out is None:
                 raise _freed_error(node)
-            if node.vers:
-                _check_versions(node)
+            vers = node.vers
+            if vers:
+                for i in range(0, len(vers), 2):
+                    if vers[i][0] != vers[i + 1]:
+                        _check_versions(node)
             if create_graph:
                 grads = _differentiable_backward(node, g)
             else:
                 node.xp = xp
                 grads = type(node).backward(node, g)
             if grads.__class__ is not tuple:
-                grads = (grads,) if not isinstance(grads, list) else tuple(grads)
+                grads = tuple(grads) if isinstance(grads, list) else (grads,)
             parents = node.parents
             if len(grads) != len(parents):
                 raise RuntimeError(
@@ -130,7 +128,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                     pout = p.out
                     if pout is None:
                         raise _freed_error(p)
-                    if gi.shape != pout.shape or gi.dtype != pout.dtype:
+                    if gi.shape != pout.shape or gi.dtype is not pout.dtype:
                         gi = _reduce_to(gi, pout.shape, pout.dtype, xp, node)
                     if p in pending:
                         pending[p] = pending[p] + gi
@@ -139,9 +137,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                         heappush(heap, (-p.seq, p))
                 elif isinstance(p, Tensor) and p._rg:
                     data = p._data
-                    if gi.shape != data.shape or gi.dtype != data.dtype:
+                    if gi.shape != data.shape or gi.dtype is not data.dtype:
                         gi = _reduce_to(gi, data.shape, data.dtype, xp, node)
-                    to_leaf(p, gi)
+                    _to_leaf(leaves, p, gi)
     finally:
         _state.enabled = prev_mode
 
@@ -156,9 +154,16 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     return targets if targets is not None else {}
 
 
+def _to_leaf(leaves: dict, t: Tensor, g: Any) -> None:
+    entry = leaves.get(id(t))
+    if entry is None:
+        leaves[id(t)] = [t, g]
+    else:
+        entry[1] = entry[1] + g
+
+
 def _differentiable_backward(node: Function, g: Tensor) -> Any:
     """Run ``node.backward`` on Tensors, so that the backward pass is itself recorded."""
-    from autograd import xp as _xp
     out_t = _make(node.out, node, True)
     arrays = {id(node.out): out_t}
     for p in node.parents:
@@ -169,7 +174,7 @@ def _differentiable_backward(node: Function, g: Tensor) -> Any:
     saved, out = node.saved, node.out
     node.saved = tuple(arrays.get(id(s), s) if isinstance(s, np.ndarray) else s for s in saved)
     node.out = out_t
-    node.xp = _xp.TXP
+    node.xp = TXP
     try:
         return type(node).backward(node, g)
     finally:

@@ -41,6 +41,8 @@ from autograd.grad_mode import _state
 _ndarray = np.ndarray
 _asarray = np.asarray
 _seq = itertools.count()
+_scalar_types = frozenset({np.float16, np.float32, np.float64, np.longdouble, np.int8, np.int16,
+                           np.int32, np.int64, np.uint8, np.bool_, float, int, bool})
 _new = object.__new__
 
 #: the modules whose forward is running (pushed by nn.Module.__call__); a node
@@ -111,28 +113,33 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> "Tensor":
         """Run ``forward`` on the arrays of ``args`` and record a node if any input requires grad."""
+        # NOTE: this is the per-op hot path; it is written for speed (one pass over the
+        # arguments, no helper calls) and is the only place that builds nodes.
         node = _new(cls)
         node.saved = ()
         record = False
         arrays = []
+        parents = []
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._data)
                 if a._rg:
                     record = True
+                n = a._node
+                parents.append(a if n is None else n)
             else:
                 arrays.append(a)
+                parents.append(a)
         out = cls.forward(node, *arrays, **kwargs)
         if out.__class__ is not _ndarray:
-            out = _as_output(cls, out)
+            # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays
+            out = _asarray(out) if out.__class__ in _scalar_types else _as_output(cls, out)
         if not (record and _state.enabled):
             t = _make(out, None, False)
             if cls.is_view:
                 t._vc = args[0]._vc
             return t
-        node.parents = tuple(
-            (a._node or a) if isinstance(a, Tensor) else a for a in args
-        )
+        node.parents = tuple(parents)
         node.seq = next(_seq)
         node.out = out
         if scope_stack:
@@ -141,14 +148,16 @@ class Function:
         if cls.is_view:
             t._vc = args[0]._vc
         if node.saved or cls.keeps_output:
-            # NOTE: versions are recorded only for nodes whose backward reads data;
-            # an Add never looks at its inputs, so mutating them cannot hurt it.
-            vers = [t._vc, 0]
+            # NOTE: versions are recorded only for nodes whose backward reads data (an Add
+            # never looks at its inputs); flat (cell, version, ...) makes fewer objects for the GC
+            vc = t._vc
+            vers = [vc, vc[0]]
             for a in args:
                 if isinstance(a, Tensor):
                     vc = a._vc
-                    vers += (vc, vc[0])
-            node.vers = tuple(vers)  # NOTE: flat (cell, version, cell, version, ...): fewer objects for the GC
+                    vers.append(vc)
+                    vers.append(vc[0])
+            node.vers = tuple(vers)
         else:
             node.vers = ()
         return t

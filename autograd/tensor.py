@@ -220,8 +220,7 @@ class Tensor(TensorMethods):
         >>> w.grad
         tensor(6.)
         """
-        from autograd.engine import backward as _backward
-        _backward([self], [gradient], retain_graph, create_graph)
+        _engine.backward([self], [gradient], retain_graph, create_graph)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data (and version counter) but cut off from the graph."""
@@ -302,3 +301,6 @@ def _make(data: np.ndarray, node: Any, rg: bool) -> Tensor:
     t._grad = None
     t._vc = [0]
     return t
+
+
+from autograd import engine as _engine  # noqa: E402  (the engine imports Tensor, so it comes last)

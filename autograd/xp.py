@@ -25,6 +25,16 @@ def _scatter_add(shape: tuple, index: Any, g: np.ndarray, unique: bool = False) 
     return out
 
 
+def _broadcast_to(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """``np.broadcast_to``, with a fast path for one element (the gradient of a full reduction)."""
+    if a.size == 1 and a.__class__ is np.ndarray and a.flags.c_contiguous:
+        # NOTE: a read-only stride-0 view costs 0.6 us; np.broadcast_to costs 2 us
+        v = np.ndarray(shape, a.dtype, a, 0, (0,) * len(shape))
+        v.flags.writeable = False
+        return v
+    return np.broadcast_to(a, shape)
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     # NOTE: scipy's expit is stable for large |x| and keeps float32
     return _special.expit(x)
@@ -35,7 +45,7 @@ NP = SimpleNamespace(
     abs=np.abs, sign=np.sign, sigmoid=_sigmoid, erf=_special.erf,
     where=np.where, maximum=np.maximum, minimum=np.minimum,
     sum=np.sum, reshape=np.reshape, transpose=np.transpose, swapaxes=np.swapaxes,
-    expand_dims=np.expand_dims, squeeze=np.squeeze, broadcast_to=np.broadcast_to,
+    expand_dims=np.expand_dims, squeeze=np.squeeze, broadcast_to=_broadcast_to,
     matmul=np.matmul, einsum=np.einsum, flip=np.flip, pad=np.pad,
     concatenate=np.concatenate, scatter_add=_scatter_add,
 )

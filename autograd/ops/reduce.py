@@ -50,11 +50,13 @@ class Sum(Function):
 
     def forward(self, x, axis=None, keepdims=False):
         self.saved = (x.shape, axis, keepdims)
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        return x.sum(axis=axis, keepdims=keepdims)
 
     def backward(self, g):
         shape, axis, keepdims = self.saved
         xp = self.xp
+        if g.size == 1:
+            return (xp.broadcast_to(g, shape),)
         return (xp.broadcast_to(_grad_to_input(xp, g, axis, keepdims, shape), shape),)
 
 
