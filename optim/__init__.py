@@ -15,3 +15,6 @@ from optim.sgd import SGD
 from optim.adam import Adam, AdamW
 from optim.rmsprop import RMSprop
 from optim.adagrad import Adagrad
+from optim import lr_scheduler
+from optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LRScheduler,
+                                MultiStepLR, OneCycleLR, ReduceLROnPlateau, SequentialLR, StepLR)
