@@ -1,0 +1,166 @@
+"""Cross-entropy and negative log-likelihood for class-index or class-probability targets.
+
+Both reduce to one form: ``loss = -sum_c q_c * logp_c`` along the class axis,
+where ``q`` says how much each class counts for each sample. For class-index
+targets ``q`` is a constant array built from the targets (one-hot, times the
+class weight, mixed with the uniform distribution by ``label_smoothing``, zero
+on ``ignore_index`` rows); for probability targets it is the target tensor
+itself (so gradients reach soft targets too).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import numpy as np
+
+from autograd.function import Function, _wants_grad
+from autograd.tensor import Tensor
+
+
+# NOTE: fused for stability and speed: log_softmax then a weighted sum would record four
+# nodes; this one computes log-probabilities with the max shift (finite for logits of 1e4)
+# and its gradient p * sum(q) - q directly. The saved max is only a shift that softmax is
+# invariant to, so treating it as a constant keeps second derivatives exact.
+class SoftmaxCrossEntropy(Function):
+    """l = -sum_c q_c log softmax(x)_c;  dl/dx = p sum_c q_c - q,  dl/dq = -log softmax(x)"""
+    __slots__ = ()
+
+    def forward(self, x, q, axis):
+        m = np.max(x, axis=axis, keepdims=True)
+        self.saved = (x, q, m, axis)
+        z = x - m
+        logp = z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+        return -np.sum(q * logp, axis=axis)
+
+    def backward(self, g):
+        x, q, m, axis = self.saved
+        xp = self.xp
+        px, pq = self.parents
+        gk = xp.expand_dims(g, axis)
+        z = x - m
+        e = xp.exp(z)
+        s = xp.sum(e, axis=axis, keepdims=True)
+        gx = gq = None
+        if _wants_grad(px):
+            gx = gk * (e / s * xp.sum(q, axis=axis, keepdims=True) - q)
+        if _wants_grad(pq):
+            gq = -gk * (z - xp.log(s))
+        return gx, gq
+
+
+def check_reduction(fn: str, reduction: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _class_axis(fn: str, x: Tensor) -> int:
+    if x.ndim == 0:
+        raise ValueError(f"{fn}: input must have a class axis, got a 0-d tensor")
+    return 0 if x.ndim == 1 else 1
+
+
+def _raw(t: Any) -> np.ndarray:
+    return t.data if isinstance(t, Tensor) else np.asarray(t)
+
+
+def class_target_weights(fn: str, x: Tensor, target: Any, weight: Optional[Any], ignore_index: int,
+                         label_smoothing: float) -> Tuple[np.ndarray, float]:
+    """The constant ``q`` for class-index targets and the 'mean' denominator (sum of target weights)."""
+    ax = _class_axis(fn, x)
+    c = x.shape[ax]
+    t = _raw(target)
+    batch_shape = x.shape[:ax] + x.shape[ax + 1:]
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"{fn}: class-index targets must be integers, got dtype {t.dtype} (shape {t.shape}); "
+            f"for class probabilities pass a floating target of the input's shape {x.shape}"
+        )
+    if t.shape != batch_shape:
+        raise ValueError(f"{fn}: target of shape {t.shape} does not fit input of shape {x.shape}; "
+                         f"expected class indices of shape {batch_shape}")
+    valid = t != ignore_index
+    if valid.any():
+        lo, hi = int(t[valid].min()), int(t[valid].max())
+        if lo < 0 or hi >= c:
+            raise IndexError(f"{fn}: target values must be class indices in [0, {c - 1}] "
+                             f"(or ignore_index={ignore_index}), got values from {lo} to {hi}")
+    w = None
+    if weight is not None:
+        w = _raw(weight)
+        if w.shape != (c,):
+            raise ValueError(f"{fn}: weight must have shape ({c},) (one per class), got {w.shape}")
+    safe = np.where(valid, t, 0)
+    onehot = (safe[..., None] == np.arange(c)).astype(x.dtype)
+    wt = np.ones(t.shape, dtype=x.dtype) if w is None else w[safe].astype(x.dtype)
+    wt = wt * valid
+    q = onehot * ((1.0 - label_smoothing) * wt)[..., None]
+    if label_smoothing:
+        per_class = np.full(c, 1.0 / c, dtype=x.dtype) if w is None else w.astype(x.dtype) / c
+        q = q + label_smoothing * valid[..., None] * per_class
+    return np.moveaxis(q.astype(x.dtype, copy=False), -1, ax), float(wt.sum())
+
+
+def _mean(total: Tensor, denom: float) -> Tensor:
+    # NOTE: as PyTorch, a batch whose targets are all ignored gives nan, not an error
+    return total * (1.0 / denom) if denom else total * float("nan")
+
+
+def _reduce(loss: Tensor, reduction: str, denom: float) -> Tensor:
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    return total if reduction == "sum" else _mean(total, denom)
+
+
+def cross_entropy(input: Tensor, target: Any, weight: Optional[Any] = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Softmax cross-entropy of logits ``input`` (C,), (N, C) or (N, C, d1, ...) against targets.
+
+    ``target`` holds class indices (integers, the input's shape without the class axis)
+    or class probabilities (floats, the input's shape). ``weight`` rescales each class;
+    'mean' divides by the summed weights of the non-ignored targets (by the number of
+    samples for probability targets), as PyTorch.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    >>> F.cross_entropy(logits, ag.tensor([0, 2]))
+    tensor(0.6691)
+    >>> F.cross_entropy(ag.tensor([[1e4, 0.0]]), ag.tensor([1]))
+    tensor(10000.)
+    """
+    fn = "cross_entropy"
+    check_reduction(fn, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    ax = _class_axis(fn, input)
+    c = input.shape[ax]
+    t = _raw(target)
+    if t.dtype.kind == "f" and t.shape == input.shape:
+        q = target if isinstance(target, Tensor) else Tensor(t)
+        if label_smoothing:
+            q = q * (1.0 - label_smoothing) + label_smoothing / c
+        if weight is not None:
+            w = _raw(weight)
+            if w.shape != (c,):
+                raise ValueError(f"{fn}: weight must have shape ({c},) (one per class), got {w.shape}")
+            q = q * w.astype(input.dtype).reshape((c,) + (1,) * (input.ndim - ax - 1))
+        denom = float(input.size // c) if input.size else 0.0
+    else:
+        q, denom = class_target_weights(fn, input, target, weight, ignore_index, label_smoothing)
+    return _reduce(SoftmaxCrossEntropy.apply(input, q, axis=ax), reduction, denom)
+
+
+def nll_loss(input: Tensor, target: Any, weight: Optional[Any] = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities ``input`` at the class-index ``target``.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> logp = ag.log(ag.tensor([[0.5, 0.5], [0.1, 0.9]]))
+    >>> F.nll_loss(logp, ag.tensor([0, 1]))
+    tensor(0.3993)
+    """
+    fn = "nll_loss"
+    check_reduction(fn, reduction)
+    ax = _class_axis(fn, input)
+    q, denom = class_target_weights(fn, input, target, weight, ignore_index, 0.0)
+    return _reduce(-(input * q).sum(axis=ax), reduction, denom)

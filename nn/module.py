@@ -1,0 +1,318 @@
+"""``Module``: the base class of every layer and model.
+
+A Module owns three ordered collections, filled by plain attribute assignment:
+
+- parameters (``self.weight = Parameter(...)``), learnable tensors;
+- buffers (``self.register_buffer('running_mean', t)``), state that is saved
+  but not learned;
+- submodules (``self.fc = Linear(2, 3)``), which give the dotted names of
+  ``named_parameters()`` and ``state_dict()`` (``fc.weight``, ``0.bn.running_mean``).
+
+Subclasses call ``super().__init__()`` first and define ``forward``;
+``module(x)`` runs ``forward`` with the module pushed on
+``autograd.function.scope_stack``, so drawings of the graph group nodes by layer.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+
+import numpy as np
+
+from autograd.function import scope_stack
+from autograd.grad_mode import no_grad
+from autograd.tensor import Tensor
+from nn.parameter import Parameter
+
+
+class Module:
+    """Base class for layers and models; assign Parameters, buffers and Modules as attributes.
+
+    >>> import autograd as ag, nn
+    >>> class Affine(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.scale = nn.Parameter(ag.ones(2))
+    ...         self.register_buffer("shift", ag.zeros(2))
+    ...     def forward(self, x):
+    ...         return x * self.scale + self.shift
+    >>> m = Affine()
+    >>> m(ag.tensor([1.0, 2.0]))
+    tensor([1., 2.], grad_fn=<AddBackward>)
+    >>> list(m.state_dict())
+    ['scale', 'shift']
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        # NOTE: parameters, buffers and submodules also live in the instance __dict__, so
+        # reading ``self.weight`` in a hot forward is a plain attribute lookup; __setattr__
+        # keeps the two places in step.
+        d = self.__dict__
+        d["_parameters"] = OrderedDict()
+        d["_buffers"] = OrderedDict()
+        d["_non_persistent"] = set()
+        d["_modules"] = OrderedDict()
+        d["training"] = True
+
+    # -- registration -----------------------------------------------------------------
+    def _registry_check(self, name: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() ran; call super().__init__() "
+                f"first in {type(self).__name__}.__init__"
+            )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        if isinstance(value, Parameter):
+            self._registry_check(name)
+            self._forget(name)
+            d["_parameters"][name] = value
+        elif isinstance(value, Module):
+            self._registry_check(name)
+            self._forget(name)
+            d["_modules"][name] = value
+        elif "_parameters" in d and name in d["_parameters"]:
+            if value is not None:
+                raise TypeError(
+                    f"{type(self).__name__}.{name} is a parameter; assign an nn.Parameter or None, "
+                    f"not {type(value).__name__}"
+                )
+            d["_parameters"][name] = None
+        elif "_buffers" in d and name in d["_buffers"]:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{type(self).__name__}.{name} is a buffer; assign a Tensor or None, "
+                    f"not {type(value).__name__}"
+                )
+            d["_buffers"][name] = value
+        elif "_modules" in d and name in d["_modules"]:
+            if value is not None:
+                raise TypeError(
+                    f"{type(self).__name__}.{name} is a submodule; assign an nn.Module or None, "
+                    f"not {type(value).__name__}"
+                )
+            d["_modules"][name] = None
+        object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        d = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            d[registry].pop(name, None)
+        d["_non_persistent"].discard(name)
+
+    def __delattr__(self, name: str) -> None:
+        if "_parameters" in self.__dict__:
+            self._forget(name)
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Optional[Parameter]) -> None:
+        """Register ``param`` (or ``None``, a declared-but-absent parameter such as ``bias=False``)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter({name!r}): expected an nn.Parameter or None, "
+                            f"got {type(param).__name__}")
+        self._registry_check(name)
+        self._forget(name)
+        self.__dict__["_parameters"][name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Optional[Tensor], persistent: bool = True) -> None:
+        """Register a tensor that is part of the state (saved in ``state_dict`` unless
+        ``persistent=False``) but is not learned, such as BatchNorm's running mean."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer({name!r}): expected a Tensor or None, "
+                            f"got {type(tensor).__name__}")
+        self._registry_check(name)
+        self._forget(name)
+        self.__dict__["_buffers"][name] = tensor
+        if not persistent:
+            self.__dict__["_non_persistent"].add(name)
+        object.__setattr__(self, name, tensor)
+
+    def add_module(self, name: str, module: Optional["Module"]) -> None:
+        """Register ``module`` as a child called ``name``."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module({name!r}): expected an nn.Module, got {type(module).__name__}")
+        self._registry_check(name)
+        self._forget(name)
+        self.__dict__["_modules"][name] = module
+        object.__setattr__(self, name, module)
+
+    # -- running -------------------------------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        scope_stack.append(self)
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            scope_stack.pop()
+
+    # -- walking the tree ----------------------------------------------------------------
+    def named_modules(self, prefix: str = "") -> Iterator[Tuple[str, "Module"]]:
+        """This module (name ``prefix``) and every descendant, with dotted names, each once."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            yield name, m
+            kids = [(f"{name}.{k}" if name else k, c) for k, c in m._modules.items() if c is not None]
+            stack.extend(reversed(kids))
+
+    def modules(self) -> Iterator["Module"]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[Tuple[str, "Module"]]:
+        for name, m in self._modules.items():
+            if m is not None:
+                yield name, m
+
+    def children(self) -> Iterator["Module"]:
+        for _, m in self.named_children():
+            yield m
+
+    def _named_members(self, registry: str, skip_non_persistent: bool = False
+                       ) -> Iterator[Tuple[str, Tensor]]:
+        seen = set()
+        for prefix, m in self.named_modules():
+            for name, t in getattr(m, registry).items():
+                if t is None or id(t) in seen:
+                    continue
+                if skip_non_persistent and name in m._non_persistent:
+                    continue
+                seen.add(id(t))
+                yield (f"{prefix}.{name}" if prefix else name), t
+
+    def named_parameters(self) -> Iterator[Tuple[str, Parameter]]:
+        """(dotted name, Parameter) for every parameter of the tree; shared ones appear once."""
+        return self._named_members("_parameters")
+
+    def parameters(self) -> Iterator[Parameter]:
+        for _, p in self.named_parameters():
+            yield p
+
+    def named_buffers(self) -> Iterator[Tuple[str, Tensor]]:
+        return self._named_members("_buffers")
+
+    def buffers(self) -> Iterator[Tensor]:
+        for _, b in self.named_buffers():
+            yield b
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """The number of scalars in the parameters (those requiring grad only, if asked).
+
+        >>> import nn
+        >>> nn.Linear(3, 2).num_parameters()
+        8
+        """
+        return int(sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only))
+
+    def apply(self, fn: Callable[["Module"], Any]) -> "Module":
+        """Call ``fn`` on every submodule (children first) and on this module; return ``self``."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    # -- modes and gradients ---------------------------------------------------------------
+    def train(self, mode: bool = True) -> "Module":
+        """Set training mode (Dropout drops, BatchNorm uses batch statistics) on the whole tree."""
+        for m in self.modules():
+            m.__dict__["training"] = bool(mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Set evaluation mode: ``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Freeze (``False``) or unfreeze every parameter."""
+        for p in self.parameters():
+            p.requires_grad = requires_grad
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the ``.grad`` of every parameter (set to ``None`` by default, else zero it)."""
+        for p in self.parameters():
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                with no_grad():
+                    p.grad.zero_()
+
+    def to(self, dtype: Any) -> "Module":
+        """Cast floating parameters and buffers to ``dtype`` in place (the same objects stay registered).
+
+        >>> import numpy as np, nn
+        >>> nn.Linear(2, 2).to(np.float64).weight.dtype
+        dtype('float64')
+        """
+        for t in list(self.parameters()) + list(self.buffers()):
+            if t.dtype.kind == "f":
+                t.data = t.data.astype(dtype)
+        return self
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
+
+    def float(self) -> "Module":
+        return self.to(np.float32)
+
+    # -- state -----------------------------------------------------------------------------
+    def state_dict(self) -> "OrderedDict[str, Tensor]":
+        """Parameters and persistent buffers by dotted name (tensors share memory with the module).
+
+        >>> import nn
+        >>> list(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).state_dict())
+        ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+        """
+        out: "OrderedDict[str, Tensor]" = OrderedDict()
+        for prefix, m in self.named_modules():
+            for registry, skip in (("_parameters", False), ("_buffers", True)):
+                for name, t in getattr(m, registry).items():
+                    if t is None or (skip and name in m._non_persistent):
+                        continue
+                    out[f"{prefix}.{name}" if prefix else name] = t.detach()
+        return out
+
+    def load_state_dict(self, state: Dict[str, Any], strict: bool = True) -> Tuple[list, list]:
+        """Copy ``state`` (name -> Tensor or array) into the parameters and buffers.
+
+        Everything is checked before anything is copied: with ``strict=True`` missing or
+        unexpected keys are an error, and a shape mismatch always is; the error lists every
+        offending key and the module is left unchanged. Returns ``(missing, unexpected)``.
+
+        >>> import nn
+        >>> a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+        >>> b.load_state_dict(a.state_dict())
+        ([], [])
+        >>> bool((a.weight == b.weight).all())
+        True
+        """
+        from nn.state import check_state, copy_state
+        own = self.state_dict()
+        missing, unexpected = check_state(type(self).__name__, own, state, strict)
+        copy_state(own, state)
+        return missing, unexpected
+
+    # -- printing ----------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text between the parentheses of this module's line in ``repr`` (override it)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, m in self._modules.items():
+            body = repr(m).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n" + "\n".join(lines) + "\n)"
