@@ -76,7 +76,9 @@ def normalize_index(index: Any, op: str = "index") -> Tuple[Any, bool, bool]:
                 basic = False
             elif np.issubdtype(it.dtype, np.integer):
                 basic = False
-                if it.size > 1 and np.unique(it).size != it.size:
+                # NOTE: -1 and n-1 name the same position, but n is unknown here, so an
+                # array mixing signs is treated as possibly repeating (accumulation is always right)
+                if it.size > 1 and (np.unique(it).size != it.size or it.min() < 0 <= it.max()):
                     unique = False
             else:
                 raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {it.dtype}")

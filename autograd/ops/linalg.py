@@ -27,10 +27,11 @@ class MatMul(Function):
         A = xp.expand_dims(a, 0) if a1 else a
         B = xp.expand_dims(b, -1) if b1 else b
         G = g
-        if a1:
-            G = xp.expand_dims(G, -2)
+        # NOTE: the column axis first: for 1-D @ 1-D, g is 0-d and has no axis -2 yet
         if b1:
             G = xp.expand_dims(G, -1)
+        if a1:
+            G = xp.expand_dims(G, -2)
         ga = gb = None
         if _wants_grad(pa):
             ga = xp.matmul(G, xp.swapaxes(B, -1, -2))
