@@ -153,7 +153,7 @@ def with_layout(a: np.ndarray, layout: str) -> np.ndarray:
     """
     a = np.asarray(a)
     if layout == "contiguous" or a.ndim == 0:
-        return np.ascontiguousarray(a)
+        return np.array(a, copy=True)  # NOTE: not ascontiguousarray, which turns 0-d into 1-d
     if layout == "transposed":
         return np.ascontiguousarray(a.T).T
     if layout == "sliced":

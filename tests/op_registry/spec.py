@@ -32,4 +32,5 @@ class OpSpec:
     atol: float = 1e-5
     rtol: float = 1e-3
     notes: str = ""
+    eps: float = 1e-6                  # finite-difference step (larger where the op rounds, e.g. casts)
     extra: dict = field(default_factory=dict)
