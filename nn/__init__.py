@@ -25,3 +25,5 @@ from nn.losses import (BatchHardTripletLoss, BCELoss, BCEWithLogitsLoss, Contras
                        TripletMarginLoss)
 from nn.regularization import weight_decay
 from nn.serialization import load, save
+from nn import data
+from nn.training import Checkpoint, History, evaluate, fit, metrics

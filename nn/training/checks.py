@@ -77,6 +77,25 @@ def dry_run(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], met
     scalar(loss, what)
 
 
+# losses that compare the output with a target of the same kind: integer labels are a mistake
+_FLOAT_TARGET_LOSSES = {
+    "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss",
+    "BCELoss", "BCEWithLogitsLoss"}
+
+
+def check_target_dtype(loss_fn: Any, loader: Any, name: str) -> None:
+    """Integer targets given to a regression or binary loss, which needs floating targets."""
+    loss_name = getattr(loss_fn, "__name__", type(loss_fn).__name__)
+    if loss_name not in _FLOAT_TARGET_LOSSES:
+        return
+    _, y = split_batch(first_batch(loader), f"fit ({name})")
+    arr = y.data if isinstance(y, Tensor) else np.asarray(y)
+    if arr.dtype.kind != "f":
+        raise TypeError(f"fit: {loss_name} needs floating-point targets, but {name} gives {arr.dtype} "
+                        f"targets of shape {arr.shape}; convert them, e.g. y.astype(np.float32)")
+
+
 def check_monitor(monitor: str, keys: Sequence[str], who: str) -> None:
     if monitor not in keys:
         raise ValueError(f"fit: {who} monitors {monitor!r}, which fit will not record; it records "

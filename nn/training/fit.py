@@ -13,7 +13,8 @@ from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Union
 
 from autograd.tensor import Tensor
 from nn.training.checkpoint import Checkpoint
-from nn.training.checks import check_loader, check_monitor, check_positive_int, dry_run
+from nn.training.checks import (check_loader, check_monitor, check_positive_int, check_target_dtype,
+                                dry_run)
 from nn.training.evaluate import evaluate, scalar, split_batch
 from nn.training.history import History
 from nn.training.metrics import get_metric
@@ -53,7 +54,8 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     - ``scheduler``: stepped once per epoch (``scheduler_interval='step'``: once per
       batch, as ``OneCycleLR`` wants); ``ReduceLROnPlateau`` gets the ``monitor`` value.
     - ``early_stopping``: an ``optim.EarlyStopping`` fed the ``monitor`` value each epoch;
-      when it says stop, training ends and (with ``restore_best``) the best weights return.
+      when it says stop, training ends. With its ``restore_best`` the model ends with the
+      weights of the best epoch, whether training stopped early or ran every epoch.
     - ``monitor``: the History key they watch, ``'val_loss'`` (``'loss'`` without a val_loader).
     - ``checkpoint``: a ``Checkpoint`` (or a directory: best-by-validation only).
     - ``progress``: a tqdm bar per epoch, in the terminal or as a Jupyter widget; off when
@@ -86,14 +88,17 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
         checkpoint = Checkpoint(checkpoint, monitor=monitor, mode=_mode_for(monitor, early_stopping))
     if checkpoint is not None and checkpoint.save_best:
         check_monitor(checkpoint.monitor, keys, "the checkpoint")
-    check_loader(train_loader, "train_loader")
-    dry_run(model, loss_fn, named, train_loader, "train_loader")
-    if val_loader is not None:
-        check_loader(val_loader, "val_loader")
-        dry_run(model, loss_fn, named, val_loader, "val_loader")
+    for loader, name in ((train_loader, "train_loader"), (val_loader, "val_loader")):
+        if loader is not None:
+            check_loader(loader, name)
+            check_target_dtype(loss_fn, loader, name)
+            dry_run(model, loss_fn, named, loader, name)
 
     history = History()
     mode = _mode_for(monitor, early_stopping)
+    # NOTE: EarlyStopping counts the epochs it has seen; a stopper reused across fit calls
+    # has a head start, which this offset removes from its best_epoch
+    es_offset = getattr(early_stopping, "epoch", -1) + 1
     was_training = getattr(model, "training", None)
     try:
         for epoch in range(1, epochs + 1):
@@ -122,10 +127,15 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     finally:
         if was_training is not None:
             model.train(was_training)
-    if any(r.get(monitor) is not None for r in history.records):
+    if early_stopping is not None and getattr(early_stopping, "best_epoch", None) is not None:
+        history.best_epoch = early_stopping.best_epoch - es_offset + 1
+        if early_stopping.restore_best and not history.stopped_early and \
+                getattr(early_stopping, "best_state", None) is not None:
+            # NOTE: EarlyStopping restores when it says stop; a run that used every epoch
+            # ends with the best weights too, so restore_best means the same either way
+            early_stopping.restore(model)
+    elif any(r.get(monitor) is not None for r in history.records):
         history.best_epoch = history.best(monitor, mode)[0]
-    if early_stopping is not None and getattr(early_stopping, "restore_best", False):
-        early_stopping.restore(model)
     return history
 
 
