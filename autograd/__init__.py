@@ -21,6 +21,7 @@ from autograd.random import default_rng, manual_seed, normal, rand, randint, ran
 from autograd.dtypes import (bool_, float16, float32, float64, int8, int16, int32, int64,
                              uint8)
 from autograd.tape import tape
+from autograd.viz import draw_graph
 from autograd.gradcheck import gradcheck, gradgradcheck, gradcheck_module
 
 __version__ = "0.1.0"
