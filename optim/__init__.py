@@ -18,3 +18,7 @@ from optim.adagrad import Adagrad
 from optim import lr_scheduler
 from optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LRScheduler,
                                 MultiStepLR, OneCycleLR, ReduceLROnPlateau, SequentialLR, StepLR)
+from optim import schedules
+from optim.schedules import Schedule, cosine, exponential, join, linear_warmup, plot_schedule, step
+from optim.clip import clip_grad_norm_, clip_grad_value_
+from optim.early_stopping import EarlyStopping

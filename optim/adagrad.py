@@ -55,7 +55,7 @@ class Adagrad(Optimizer):
         state["step"] += 1
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         s = state["sum"]
-        tmp = np.multiply(d, d)
+        tmp = np.multiply(d, d, out=np.empty_like(x))
         s += tmp
         np.sqrt(s, out=tmp)
         tmp += group["eps"]

@@ -76,7 +76,7 @@ class Adam(Optimizer):
         m, v = state["exp_avg"], state["exp_avg_sq"]
         # NOTE: one scratch array per step holds every intermediate; `m += (1-b1)*(d-m)`
         # is PyTorch's lerp form of the moving average.
-        tmp = np.subtract(d, m)
+        tmp = np.subtract(d, m, out=np.empty_like(x))
         tmp *= 1 - beta1
         m += tmp
         v *= beta2

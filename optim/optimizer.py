@@ -288,8 +288,9 @@ def _direction(x: np.ndarray, g: np.ndarray, weight_decay: float, maximize: bool
     Returns ``g`` itself when there is nothing to add, so the caller must not write into it.
     """
     if weight_decay == 0:
-        return np.negative(g) if maximize else g
-    d = np.multiply(x, weight_decay)
+        return np.negative(g, out=np.empty_like(g)) if maximize else g
+    # NOTE: out= everywhere, because without it numpy turns 0-d results into scalars
+    d = np.multiply(x, weight_decay, out=np.empty_like(x))
     if maximize:
         d -= g
     else:

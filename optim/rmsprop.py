@@ -61,7 +61,7 @@ class RMSprop(Optimizer):
         state["step"] += 1
         v = state["square_avg"]
         v *= alpha
-        tmp = np.multiply(d, d)
+        tmp = np.multiply(d, d, out=np.empty_like(x))
         tmp *= 1 - alpha
         v += tmp
         if group["centered"]:
