@@ -299,7 +299,7 @@ def _saved_edges(plan: Any, n: Function, index: Dict[int, int], leaf_ids: Dict[i
         src = sources.get(id(s))
         if src is None:
             src = f"saved_{k}_{i}"
-            plan.add(plan.units[id(n)].cluster, "node", src, f"saved\n{shape_text(s.shape, s.dtype)}",
+            plan.add(plan.units[id(n)].cluster, "node", src, f"saved\\n{shape_text(s.shape, s.dtype)}",
                      style="dashed", fontsize="9", **{"class": "saved"})
         plan.edge(src, f"op_{k}", label="saved", style="dashed", color="#888888",
                   constraint="false", **{"class": "saved"})

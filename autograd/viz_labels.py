@@ -34,7 +34,27 @@ def op_name(node: Any) -> str:
     cls = node.name
     if cls in _OP_NAMES:
         return _OP_NAMES[cls]
+    # NOTE: library ops are often named Conv2dOp / LinearFn; the picture says conv2d / linear
+    cls = re.sub(r"(?<=.)(Op|Fn|Function)$", "", cls)
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls).lower()
+
+
+def _simplify(v: Any) -> Any:
+    """(1, 1) -> 1 and ((1, 1), (1, 1)) -> 1: a pair of equal values reads as one."""
+    if isinstance(v, tuple) and v:
+        v = tuple(_simplify(x) for x in v)
+        if all(x == v[0] for x in v) and not isinstance(v[0], tuple):
+            return v[0]
+    return v
+
+
+def _record_attrs(saved: Any) -> Dict[str, Any]:
+    """Fields of NamedTuple settings an op saved (e.g. a convolution's stride and padding)."""
+    out: Dict[str, Any] = {}
+    for s in saved or ():
+        if isinstance(s, tuple) and hasattr(s, "_asdict"):
+            out.update((k, _simplify(v)) for k, v in s._asdict().items())
+    return out
 
 
 def _fmt_index(ix: Any) -> str:
@@ -104,7 +124,7 @@ def op_label(node: Any, shape: Any, dtype: Any) -> str:
         ins, out = saved[-1]
         return f"einsum({','.join(ins)}->{out})"
     reader = _ATTRS.get(cls)
-    attrs = reader(saved, shape, dtype) if reader is not None else {}
+    attrs = reader(saved, shape, dtype) if reader is not None else _record_attrs(saved)
     if not attrs:
         return name
     return name + "(" + ", ".join(f"{k}={v}" for k, v in attrs.items()) + ")"

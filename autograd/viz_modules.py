@@ -201,8 +201,9 @@ def plan_units(nodes: List[Function], max_nodes: int, grouping: Optional[Groupin
             u.node_id = f"mod_{i}"
             title = grouping.title(".".join(u.key)) if grouping else ".".join(u.key)
             params = {id(p) for n in u.ops for p in n.parents if isinstance(p, Tensor) and p.requires_grad}
+            # NOTE: "\\n" is DOT's line break; a literal newline would split the statement's source line
             plan.add(u.cluster, "node", u.node_id,
-                     f"{title}\n{len(u.ops)} ops, {len(params)} parameter tensors (collapsed)",
+                     f"{title}\\n{len(u.ops)} ops, {len(params)} parameter tensors (collapsed)",
                      shape="box3d", style="filled", fillcolor=OP_FILL, **{"class": "collapsed"})
     for n in nodes:
         u = plan.units.get(id(n))
