@@ -40,48 +40,77 @@ def _offsets(kernel: Tuple[int, int], out_size: Tuple[int, int], stride: Tuple[i
 class MaxPool2dOp(Function):
     """y = max of x over each window;  dL/dx = g at each window's first maximum, 0 elsewhere"""
     __slots__ = ()
+    keeps_output = True
 
     def forward(self, x, kernel, stride, padding, dilation, out_size):
         (p0, p1) = padding
         if p0 or p1:
             x = np.pad(x, ((0, 0), (0, 0), (p0, p0), (p1, p1)), constant_values=-np.inf)
         views = _offsets(kernel, out_size, stride, dilation)
-        _, first = next(views)
-        out = x[first].copy()
-        # NOTE: which offset won is kept per output (a true constant, like an index); a strict
-        # comparison keeps the first maximum of a tie, as PyTorch does
-        which = np.zeros(out.shape, dtype=np.uint8 if kernel[0] * kernel[1] < 256 else np.int32)
-        better = np.empty(out.shape, dtype=bool)
-        for k, idx in views:
-            v = x[idx]
-            np.greater(v, out, out=better)
-            which[better] = k
-            np.maximum(out, v, out=out)
-        self.saved = (which, kernel, stride, padding, dilation, x.shape)
+        # NOTE: buffers keep the input's memory layout (order 'K'): a conv output is NHWC in
+        # memory, and an elementwise op mixing layouts is many times slower
+        out = x[next(views)[1]].copy(order="K")
+        for _, idx in views:
+            np.maximum(out, x[idx], out=out)
+        # NOTE: the padded input is a constant here: where the maxima sit is piecewise constant,
+        # so a create_graph backward needs only their positions
+        self.saved = (x, kernel, stride, padding, dilation)
         return out
 
+    def _hits(self):
+        """(offset number, view index, mask of the outputs whose first maximum is at that offset)."""
+        x, kernel, stride, _, dilation = self.saved
+        # NOTE: a create_graph backward sees Tensors here; only their values matter
+        x, out = (a.data if isinstance(a, Tensor) else a for a in (x, self.out))
+        taken = np.zeros_like(out, dtype=bool)
+        for k, idx in _offsets(kernel, out.shape[2:], stride, dilation):
+            hit = np.equal(x[idx], out)
+            np.greater(hit, taken, out=hit)  # hit and not taken: a tie goes to the first, as in PyTorch
+            np.logical_or(taken, hit, out=taken)
+            yield k, idx, hit
+
     def backward(self, g):
-        which, kernel, stride, (p0, p1), dilation, padded_shape = self.saved
-        n, c, hp, wp = padded_shape
+        x, kernel, stride, (p0, p1), dilation = self.saved
+        n, c, hp, wp = x.shape
         if self.xp is not NP:
             return (self.xp.scatter_add((n, c, hp - 2 * p0, wp - 2 * p1), self._argmax_index(), g),)
-        gx = np.zeros(padded_shape, dtype=g.dtype)
+        gx = _zeros(x.shape, _layout(x), g.dtype)
+        if _layout(g) != _layout(self.out):
+            g = _copy_to_layout(g, _layout(self.out))
         overlap = any(k > s for k, s in zip(_extent(kernel, dilation), stride))
-        for k, idx in _offsets(kernel, g.shape[2:], stride, dilation):
+        for _, idx, hit in self._hits():
             if overlap:
-                gx[idx] += np.where(which == k, g, 0)
+                gx[idx] += g * hit
             else:
-                np.multiply(g, which == k, out=gx[idx])
+                np.multiply(g, hit, out=gx[idx])
         return (gx[:, :, p0:hp - p0, p1:wp - p1],)
 
     def _argmax_index(self) -> tuple:
         """The input position of every output's maximum, as an index tuple (for create_graph)."""
-        which, (kh, kw), (s0, s1), (p0, p1), (d0, d1), _ = self.saved
+        _, (kh, kw), (s0, s1), (p0, p1), (d0, d1) = self.saved
+        hits = list(self._hits())
+        which = np.zeros(hits[0][2].shape, dtype=np.intp)
+        for k, _, hit in hits:
+            which[hit] = k
         n, c, ho, wo = which.shape
-        ki, kj = np.divmod(which.astype(np.intp), kw)
+        ki, kj = np.divmod(which, kw)
         rows = np.arange(ho).reshape(-1, 1) * s0 + ki * d0 - p0
         cols = np.arange(wo) * s1 + kj * d1 - p1
         return (np.arange(n).reshape(-1, 1, 1, 1), np.arange(c).reshape(1, -1, 1, 1), rows, cols)
+
+
+def _layout(a: np.ndarray) -> Tuple[int, ...]:
+    """The axes of ``a`` from the outermost to the innermost in memory."""
+    return tuple(sorted(range(a.ndim), key=lambda i: -abs(a.strides[i])))
+
+
+def _zeros(shape: tuple, layout: Tuple[int, ...], dtype: Any) -> np.ndarray:
+    """zeros(shape) stored with the axis order ``layout``."""
+    return np.zeros([shape[i] for i in layout], dtype=dtype).transpose(np.argsort(layout))
+
+
+def _copy_to_layout(a: np.ndarray, layout: Tuple[int, ...]) -> np.ndarray:
+    return np.ascontiguousarray(a.transpose(layout)).transpose(np.argsort(layout))
 
 
 def _extent(kernel: Tuple[int, int], dilation: Tuple[int, int]) -> Tuple[int, int]:
