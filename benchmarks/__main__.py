@@ -1,4 +1,4 @@
-"""python -m benchmarks [--quick] [--only W1,W4] [--json out.json]
+"""python -m benchmarks [--quick] [--only W1,W4] [--json out.json] [--threads N]
 
 Runs the workloads of issue 10 (W1-W6) for tapegrad, a hand-written numpy
 reference (gradients checked against tapegrad's before timing) and PyTorch
@@ -36,6 +36,8 @@ def main(argv=None) -> int:
     p.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W4")
     p.add_argument("--json", dest="json_path", default="", help="also write the results as JSON here")
     p.add_argument("--reps", type=int, default=0, help="round-robin repetitions per case (default 7 quick, 21 full)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="BLAS threads for numpy and PyTorch alike (default: numpy's current count)")
     a = p.parse_args(argv)
 
     names = [w.strip().upper() for w in a.only.split(",") if w.strip()] or list(WORKLOADS)
@@ -44,6 +46,8 @@ def main(argv=None) -> int:
         p.error(f"unknown workload(s) {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
     settings = Settings(reps=a.reps or (7 if a.quick else 21), sample_s=0.03 if a.quick else 0.1,
                         quick=a.quick)
+    if a.threads:
+        peers.set_threads(a.threads)
     mach = peers.machine()
     log = lambda s: print(s, file=sys.stderr, flush=True)  # progress goes to stderr, the table to stdout
     log("machine: " + ", ".join(f"{k}={v}" for k, v in mach.items()))

@@ -16,6 +16,24 @@ import numpy as np
 
 _torch: Any = None
 _torch_reason = ""
+_limits: Any = None   # keeps threadpoolctl's limit in force
+
+
+def set_threads(n: int) -> int:
+    """Give numpy's BLAS ``n`` threads (needs threadpoolctl); PyTorch then gets the same number.
+
+    On a busy shared machine one thread per framework is far steadier than two
+    threads that each wait for a core another process holds.
+    """
+    global _limits
+    try:
+        from threadpoolctl import threadpool_limits
+        _limits = threadpool_limits(limits=n, user_api="blas")
+    except ImportError:
+        os.environ["OPENBLAS_NUM_THREADS"] = str(n)  # only effective before numpy loads BLAS
+    if _torch is not None:
+        _torch.set_num_threads(blas_threads())
+    return blas_threads()
 
 
 def blas_threads() -> int:

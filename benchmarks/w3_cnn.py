@@ -224,6 +224,34 @@ def torch_runner(p: Dict[str, np.ndarray], torch):
     return step, gradients
 
 
+# benchmarks/cnn_step.py (written with the CNN layers) times the same step on its own; its
+# tapegrad step uses optim.SGD and its numpy reference is an independent second one, so both
+# join the suite as extra rows, checked against the reference above like everything else.
+_CNN_STEP_NAMES = dict(zip(("w1", "b1", "w2", "b2", "w3", "b3"), PARAMS))
+
+
+def _cnn_step_contenders(p: Dict[str, np.ndarray], ref: Dict[str, np.ndarray]) -> List[Contender]:
+    try:
+        from benchmarks import cnn_step
+    except ImportError:
+        return []
+    q = {"x": p["X"], "y": p["y"]}
+    q.update({short: p[long] for short, long in _CNN_STEP_NAMES.items()})
+    out = []
+    for label, make, role in (("tapegrad + optim.SGD (cnn_step.py)", cnn_step.tapegrad_runner, "extra"),
+                              ("numpy im2col (cnn_step.py)", cnn_step.numpy_runner, "extra")):
+        try:
+            step, grads = make(q)
+            g = {_CNN_STEP_NAMES[k]: v for k, v in grads().items() if k in _CNN_STEP_NAMES}
+        except Exception as e:
+            out.append(Contender(label, role, None, f"not available: {type(e).__name__}: {e}"[:150]))
+            continue
+        check_close(WORKLOAD, f"{label} vs numpy reference", g,
+                    {k: v for k, v in ref.items() if k != "loss"}, tol=1e-3)
+        out.append(Contender(label, role, step))
+    return out
+
+
 def cases(settings: Settings) -> List[Case]:
     p = problem()
     torch = peers.torch()
@@ -248,6 +276,7 @@ def cases(settings: Settings) -> List[Case]:
         checked.append("torch")
     cons.append(Contender("numpy (hand-written im2col)", "numpy", np_step,
                           "checked against " + (", ".join(checked) or "nothing (no peer available)")))
+    cons += _cnn_step_contenders(p, ref)
     if torch is not None:
         cons.append(Contender("torch", "torch", t_step, "nn.Conv2d, nn.MaxPool2d, optim.SGD"))
     else:
