@@ -388,3 +388,23 @@ def test_evaluate_runs_without_recording_a_graph():
     x, y = _binary()
     nn.evaluate(model, _loader(x, y))
     assert grad_modes and not any(grad_modes) and ag.is_grad_enabled()
+
+
+def test_in_a_notebook_without_widgets_a_text_bar_goes_to_the_cell_output(monkeypatch):
+    import types
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setitem(__import__("sys").modules, "ipykernel.zmqshell", types.ModuleType("zmqshell"))
+    cell = io.StringIO()  # a kernel's stream: not a terminal
+    monkeypatch.setattr("sys.stdout", cell)
+    _run(_linear(), epochs=1, progress=True)
+    assert "epoch 1/1" in cell.getvalue()
+
+
+def test_in_a_notebook_ci_still_turns_the_bar_off(monkeypatch):
+    import types
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setitem(__import__("sys").modules, "ipykernel.zmqshell", types.ModuleType("zmqshell"))
+    cell = io.StringIO()
+    monkeypatch.setattr("sys.stdout", cell)
+    _run(_linear(), epochs=1, progress=True)
+    assert cell.getvalue() == ""
