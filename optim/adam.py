@@ -84,8 +84,9 @@ class Adam(Optimizer):
         tmp *= 1 - beta2
         v += tmp
         if group["amsgrad"]:
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            v = state["max_exp_avg_sq"]
+            v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(x))
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
         step_size = lr / (1 - beta1 ** t)
         np.sqrt(v, out=tmp)
         tmp /= math.sqrt(1 - beta2 ** t)
