@@ -117,14 +117,20 @@ def _extent(kernel: Tuple[int, int], dilation: Tuple[int, int]) -> Tuple[int, in
     return tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))  # type: ignore[return-value]
 
 
-def _pool_args(op: str, x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1):
-    if np.ndim(x) not in (3, 4):
-        raise ValueError(f"{op}: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got shape {np.shape(x)}")
+def pool_params(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1):
+    """Checked (kernel, stride, padding, dilation) pairs; ``stride`` None means the kernel size."""
     k = pair(kernel_size, "kernel_size", op)
     s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else pair(stride, "stride", op)
     p, d = pair(padding, "padding", op, 0), pair(dilation, "dilation", op)
     if any(pi > ki // 2 for pi, ki in zip(p, k)):
         raise ValueError(f"{op}: padding {p} must be at most half the kernel size {k}")
+    return k, s, p, d
+
+
+def _pool_args(op: str, x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1):
+    if np.ndim(x) not in (3, 4):
+        raise ValueError(f"{op}: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got shape {np.shape(x)}")
+    k, s, p, d = pool_params(op, kernel_size, stride, padding, dilation)
     geom = Geometry(s, ((p[0], p[0]), (p[1], p[1])), d, 1)
     out_size = conv_out_size(np.shape(x)[-2:], k, geom, op, np.shape(x))
     return k, s, p, d, out_size
