@@ -540,3 +540,34 @@ def test_drawing_after_backward_with_retain_graph_can_compute_grads():
     o, _ = _neuron()
     o.backward(retain_graph=True)
     assert "grad 0.5000" in Drawing(ag.draw_graph(o, show_grad="compute")).label("v4")
+
+
+def test_nested_nn_modules_give_nested_clusters_with_dotted_names():
+    import nn
+    ag.manual_seed(0)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
+            self.head = nn.Linear(4, 1)
+
+        def forward(self, x):
+            h = self.encoder(x)
+            return self.head(h + x)  # a residual add, recorded in Net's own scope
+
+    model = Net()
+    d = Drawing(ag.draw_graph(model(ag.randn(2, 4)).sum(), module=model))
+    ops = {v["label"]: v["clusters"] for v in d.of_class("op").values()}
+    assert ops["relu"] == ["encoder (Sequential)", "encoder.1 (ReLU)"]
+    assert ops["add"] == [] and ops["sum"] == []  # the root module gets no box of its own
+
+
+def test_a_module_outside_the_drawn_model_is_boxed_under_its_class_name():
+    import nn
+    ag.manual_seed(0)
+    model, loss_fn = nn.Linear(3, 2), nn.MSELoss()
+    loss = loss_fn(model(ag.randn(4, 3)), ag.zeros((4, 2)))
+    d = Drawing(ag.draw_graph(loss, module=model))
+    clusters = {c for v in d.nodes.values() for c in v["clusters"]}
+    assert "MSELoss" in clusters
