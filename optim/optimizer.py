@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import math
 import numbers
+from collections import defaultdict
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 import numpy as np
@@ -54,7 +55,8 @@ class Optimizer:
 
     def __init__(self, params: ParamsT, defaults: Dict[str, Any]) -> None:
         self.defaults = dict(defaults)
-        self.state: Dict[Tensor, Dict[str, Any]] = {}
+        # NOTE: a defaultdict, as in PyTorch, so `opt.state[p]` is {} for a parameter not yet stepped
+        self.state: Dict[Tensor, Dict[str, Any]] = defaultdict(dict)
         self.param_groups: List[Dict[str, Any]] = []
         self._step_count = 0  # how many times step() ran; a callable lr is evaluated at it
         name = type(self).__name__
@@ -170,7 +172,7 @@ class Optimizer:
                 if g is None:
                     continue
                 state = self.state.get(p)
-                if state is None:
+                if not state:
                     state = self.state[p] = self._init_state(p.data, group)
                 self._update(p.data, g.data, state, group)
                 p._vc[0] += 1  # the array changed in place: a graph that saved it must refuse
@@ -246,7 +248,7 @@ class Optimizer:
                 group["lr_fn"] = mine["lr_fn"]
             group["params"] = mine["params"]
             new_groups.append(group)
-        self.state = new_state
+        self.state = defaultdict(dict, new_state)
         self.param_groups = new_groups
         self._step_count = int(state_dict.get("step_count", 0))
 

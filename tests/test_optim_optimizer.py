@@ -81,6 +81,11 @@ def test_step_skips_parameters_without_a_gradient(name):
     assert unused not in opt.state and used in opt.state
 
 
+def test_state_of_a_parameter_not_yet_stepped_reads_as_empty():
+    w = ag.tensor([1.0], requires_grad=True)
+    assert optim.Adam([w]).state[w] == {}
+
+
 @ALL
 def test_step_keeps_float32_parameters_float32(name):
     w = ag.tensor([1.0, -2.0], requires_grad=True)
@@ -342,7 +347,7 @@ def test_load_state_dict_with_a_different_parameter_count_raises_and_changes_not
     before = other.state_dict()
     with pytest.raises(ValueError, match="Adam: parameter group 0 has 1 parameters but the loaded group has 2"):
         other.load_state_dict(opt.state_dict())
-    assert other.state_dict()["param_groups"] == before["param_groups"] and other.state == {}
+    assert other.state_dict()["param_groups"] == before["param_groups"] and dict(other.state) == {}
 
 
 def test_load_state_dict_with_a_wrong_state_shape_raises_and_changes_nothing():
@@ -354,7 +359,7 @@ def test_load_state_dict_with_a_wrong_state_shape_raises_and_changes_nothing():
     other = optim.SGD([b], lr=0.1, momentum=0.9)
     with pytest.raises(ValueError, match=r"has shape \(3,\), but the parameter has shape \(4,\)"):
         other.load_state_dict(opt.state_dict())
-    assert other.state == {}
+    assert dict(other.state) == {}
 
 
 def test_repr_lists_each_groups_hyperparameters():
