@@ -107,6 +107,10 @@ class GraphDrawing(graphviz.Digraph):
                      **kwargs: Any) -> Any:
         binary = dot_binary()
         _check_format(binary, fmt or self.format, where)
+        if "graphviz-pure" in os.path.basename(binary):
+            # NOTE: graphviz-pure warns on stderr for every non-ASCII character (it has no
+            # width table for them) though it draws them; failures still raise with stderr.
+            kwargs.setdefault("quiet", True)
         with _swap_lock:
             saved = dot_command.DOT_BINARY
             dot_command.DOT_BINARY = pathlib.Path(binary)

@@ -104,3 +104,16 @@ def test_rendering_leaves_the_graphviz_packages_own_dot_setting_unchanged(tmp_pa
     before = dot_command.DOT_BINARY
     _drawing().render(str(tmp_path / "graph"), format="svg")
     assert dot_command.DOT_BINARY == before == pathlib.Path("dot")
+
+
+def test_rendered_svg_nodes_carry_classes_a_notebook_can_style():
+    svg = _drawing().pipe(format="svg", encoding="utf-8")
+    classes = {g.get("class") for g in _svg_root(svg).iter("{http://www.w3.org/2000/svg}g")}
+    assert {"node param", "node constant", "node op", "node output"} <= classes
+
+
+def test_a_non_ascii_name_renders_into_the_svg_without_warnings(capfd):
+    w = ag.tensor(1.0, requires_grad=True)
+    w.name = "θ"
+    svg = ag.draw_graph(w * 2).pipe(format="svg", encoding="utf-8")
+    assert "θ" in svg and capfd.readouterr().err == ""
