@@ -186,3 +186,22 @@ def test_random_split_by_fractions_partitions_the_dataset():
 def test_random_split_with_lengths_not_summing_to_the_dataset_is_rejected():
     with pytest.raises(ValueError, match="summing to the dataset's 10 samples"):
         random_split(TensorDataset(*_xy(10)), [5, 4])
+
+
+def test_loader_over_a_subset_of_arrays_yields_the_subsets_rows_in_order():
+    sub = Subset(TensorDataset(*_xy(10)), [9, 3, 5])
+    (xb, yb), = list(DataLoader(sub, batch_size=3))
+    assert yb.data.tolist() == [9, 3, 5] and xb.data.tolist() == [[18, 19], [6, 7], [10, 11]]
+
+
+def test_samples_that_are_tensors_are_batched_like_arrays():
+    ds = ListDataset([(ag.tensor([1.0, 2.0]), ag.tensor(1)), (ag.tensor([3.0, 4.0]), ag.tensor(0))])
+    xb, yb = next(iter(DataLoader(ds, batch_size=2)))
+    assert xb.data.tolist() == [[1, 2], [3, 4]] and yb.data.tolist() == [1, 0]
+
+
+def test_a_transform_that_changes_the_shape_consistently_passes_the_sample_check():
+    x, y = _xy(6)
+    loader = DataLoader(TensorDataset(x, y, transform=lambda v: v[:1]), batch_size=4)
+    loader.check_samples()
+    assert next(iter(loader))[0].shape == (4, 1)

@@ -408,3 +408,33 @@ def test_in_a_notebook_ci_still_turns_the_bar_off(monkeypatch):
     monkeypatch.setattr("sys.stdout", cell)
     _run(_linear(), epochs=1, progress=True)
     assert cell.getvalue() == ""
+
+
+def test_fit_trains_a_regression_with_mse_and_records_the_mse_metric():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(128, 3)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3).astype(np.float32)
+    ag.manual_seed(0)
+    model = nn.Linear(3, 1)
+    history = nn.fit(model, F.mse_loss, optim.SGD(model.parameters(), lr=0.1), _loader(x, y, shuffle=True, seed=0),
+                     20, metrics=["mse"], progress=False)
+    assert history["mse"][-1] < 1e-3 and history["mse"][-1] < history["mse"][0]
+
+
+def test_a_classification_metric_on_a_regression_is_refused_with_a_hint():
+    x = np.zeros((8, 3), np.float32)
+    y = np.zeros((8, 1), np.float32)
+    ag.manual_seed(0)
+    _refused(nn.Linear(3, 1), F.mse_loss, _loader(x, y), r"metric 'accuracy'.*metrics=\['mse'\]", TypeError)
+
+
+def test_metrics_none_records_only_the_loss():
+    assert _run(_linear(), epochs=1, val=False, metrics=None).keys() == ["epoch", "loss", "lr", "time"]
+
+
+@pytest.mark.parametrize("kwargs, match", [({"every": 0}, "every must be a positive"),
+                                           ({"mode": "best"}, "mode must be 'min' or 'max'"),
+                                           ({"save_best": False}, "nothing to save")])
+def test_checkpoint_settings_are_checked_at_construction(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        nn.Checkpoint(tmp_path, **kwargs)

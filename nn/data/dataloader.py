@@ -15,7 +15,7 @@ import numpy as np
 from autograd.dtypes import as_array
 from autograd.random import default_rng
 from autograd.tensor import Tensor
-from nn.data.dataset import TensorDataset
+from nn.data.dataset import TensorDataset, batchable, uniform_shapes
 
 
 class SampleShapeError(ValueError):
@@ -144,7 +144,7 @@ class DataLoader:
             yield self._fetch(order[start:start + self.batch_size])
 
     def _fetch(self, indices: np.ndarray) -> Any:
-        if self.collate_fn is None and isinstance(self.dataset, TensorDataset):
+        if self.collate_fn is None and batchable(self.dataset):
             # NOTE: fast path: one fancy-index per array instead of a Python loop over samples
             batch = tuple(Tensor(a) for a in self.dataset.get_batch(indices))
             return batch[0] if self._single else batch
@@ -158,8 +158,8 @@ class DataLoader:
     def check_samples(self) -> None:
         """Raise ``ValueError`` naming the first sample whose structure or shape differs from sample 0.
 
-        A ``TensorDataset`` passes at once (its samples are rows of arrays); any
-        other dataset is read once, sample by sample. ``fit`` calls this before
+        A ``TensorDataset`` without a transform (or a ``Subset`` of one) passes at once:
+        its samples are rows of arrays. Any other dataset is read once, sample by sample. ``fit`` calls this before
         training so a bad sample is reported before the first epoch, not during it.
 
         >>> import numpy as np
@@ -170,7 +170,7 @@ class DataLoader:
         Traceback (most recent call last):
         ValueError: DataLoader: sample 2 of the dataset has shape (5,) where the first sample in its batch has shape (2,); all samples must have the same shape to be batched
         """
-        if isinstance(self.dataset, TensorDataset) and self.dataset.transform is None:
+        if uniform_shapes(self.dataset):
             return
         n = len(self.dataset)
         if n == 0:

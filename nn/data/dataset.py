@@ -42,6 +42,24 @@ def _as_array(data: Any, position: int) -> np.ndarray:
     return arr
 
 
+def _plain(x: Any) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def batchable(dataset: Any) -> bool:
+    """True when ``dataset`` can hand out whole batches by fancy indexing (``get_batch``)."""
+    if isinstance(dataset, Subset):
+        return batchable(dataset.dataset)
+    return isinstance(dataset, TensorDataset)
+
+
+def uniform_shapes(dataset: Any) -> bool:
+    """True when every sample of ``dataset`` is known to have the same shape without reading it."""
+    if isinstance(dataset, Subset):
+        return uniform_shapes(dataset.dataset)
+    return isinstance(dataset, TensorDataset) and dataset.transform is None
+
+
 class TensorDataset(Dataset):
     """Samples are rows of the given arrays or Tensors, which share their first axis.
 
@@ -90,7 +108,7 @@ class TensorDataset(Dataset):
         fields = [arr[indices] for arr in self.tensors]
         if self.transform is not None:
             # NOTE: augmentation is per sample (each image gets its own random draw)
-            fields[0] = np.stack([np.asarray(self.transform(x)) for x in fields[0]])
+            fields[0] = np.stack([_plain(self.transform(x)) for x in fields[0]])
         return tuple(fields)
 
 
@@ -112,6 +130,10 @@ class Subset(Dataset):
 
     def __getitem__(self, index: int) -> Any:
         return self.dataset[int(self.indices[index])]
+
+    def get_batch(self, indices: np.ndarray) -> tuple:
+        """The samples at ``indices`` (positions in this subset) stacked, when the dataset batches."""
+        return self.dataset.get_batch(self.indices[indices])
 
 
 def random_split(dataset: Any, lengths: Sequence[float], seed: Optional[int] = None,

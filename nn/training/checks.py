@@ -69,6 +69,9 @@ def dry_run(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], met
                 fn(out, y)
         except Exception as err:  # noqa: BLE001  (re-raised with context, same type when possible)
             message = f"{what} was rejected by {stage} before training: {err}"
+            if stage.startswith("the metric"):
+                message += ("; choose metrics that fit the task (e.g. metrics=['mse'] for "
+                            "regression, or metrics=() for none)")
             try:
                 new = type(err)(message)
             except Exception:  # noqa: BLE001

@@ -45,7 +45,8 @@ class _Mode:
             self.model.train(self.was)
 
 
-def evaluate(model: Callable[[Any], Any], loader: Iterable[Any], metrics: Sequence[Any] = ("accuracy",),
+def evaluate(model: Callable[[Any], Any], loader: Iterable[Any],
+             metrics: Optional[Sequence[Any]] = ("accuracy",),
              loss_fn: Optional[Callable[[Any, Any], Any]] = None) -> Dict[str, float]:
     """Loss (when ``loss_fn`` is given) and ``metrics`` of ``model`` on every batch of ``loader``.
 
@@ -60,7 +61,7 @@ def evaluate(model: Callable[[Any], Any], loader: Iterable[Any], metrics: Sequen
     >>> evaluate(lambda x: x * 2.0, DataLoader((X, y), batch_size=2), metrics=["accuracy"])
     {'accuracy': 0.6666666666666666}
     """
-    named = [get_metric(m) for m in metrics]
+    named = [get_metric(m) for m in (metrics or ())]
     outputs, targets, total, count = [], [], 0.0, 0
     with _Mode(model, False), no_grad():
         for batch in loader:

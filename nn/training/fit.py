@@ -44,7 +44,8 @@ def _wants_metric(scheduler: Any) -> bool:
 
 def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         train_loader: Iterable[Any], epochs: int, val_loader: Optional[Iterable[Any]] = None,
-        scheduler: Any = None, early_stopping: Any = None, metrics: Sequence[Any] = ("accuracy",),
+        scheduler: Any = None, early_stopping: Any = None,
+        metrics: Optional[Sequence[Any]] = ("accuracy",),
         progress: bool = True, checkpoint: Union[Checkpoint, str, None] = None,
         monitor: Optional[str] = None, scheduler_interval: str = "epoch") -> History:
     """Train ``model`` for up to ``epochs`` epochs and return the ``History``.
@@ -79,7 +80,7 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     for method in ("zero_grad", "step"):
         if not callable(getattr(optimizer, method, None)):
             raise TypeError(f"fit: the optimizer ({type(optimizer).__name__}) has no {method}() method")
-    named = [get_metric(m) for m in metrics]
+    named = [get_metric(m) for m in (metrics or ())]
     keys = ["loss"] + [name for name, _ in named]
     keys += [f"val_{k}" for k in keys] if val_loader is not None else []
     monitor = monitor or ("val_loss" if val_loader is not None else "loss")

@@ -24,7 +24,7 @@ def _array(x: Any) -> np.ndarray:
 def _labels(output: Any, target: Any, fn: str) -> tuple:
     """(scores or None, predicted labels or None, true labels) with their shapes checked."""
     out, tgt = _array(output), _array(target)
-    if tgt.shape == out.shape and out.ndim >= 2 and tgt.dtype.kind == "f":
+    if tgt.shape == out.shape and out.ndim >= 2 and out.shape[1] > 1 and tgt.dtype.kind == "f":
         tgt = tgt.argmax(axis=1)
     if tgt.dtype.kind not in "iub":
         raise TypeError(f"{fn}: targets must be integer class labels (or one-hot rows of the output's "
