@@ -80,7 +80,7 @@ def save(obj: Any, path: PathLike) -> None:
     (['weight', 'bias'], True)
     """
     arrays: List[np.ndarray] = []
-    structure = {"format": _FORMAT, "root": _encode(obj, arrays, "the object")}
+    structure = {"format": _FORMAT, "root": _encode(obj, arrays, "obj")}
     entries: Dict[str, np.ndarray] = {f"arr_{i}": a for i, a in enumerate(arrays)}
     entries[_STRUCTURE] = np.frombuffer(json.dumps(structure).encode("utf-8"), dtype=np.uint8)
     path = os.fspath(path)
