@@ -5,7 +5,7 @@ import math
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from optim.optimizer import Optimizer
-from optim.scheduler import LRScheduler, _check_number
+from optim.scheduler import LRScheduler, _check_number, _check_optimizer
 
 
 class OneCycleLR(LRScheduler):
@@ -45,8 +45,7 @@ class OneCycleLR(LRScheduler):
                  final_div_factor: float = 1e4, three_phase: bool = False,
                  last_epoch: int = -1) -> None:
         name = "OneCycleLR"
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{name}: {type(optimizer).__name__} is not an optim.Optimizer")
+        _check_optimizer(name, optimizer)
         if total_steps is not None:
             _check_number(name, "total_steps", total_steps, lo=1, integer=True)
         elif epochs is not None and steps_per_epoch is not None:

@@ -5,7 +5,7 @@ import math
 from typing import Any, List, Sequence, Union
 
 from optim.optimizer import Optimizer
-from optim.scheduler import LRScheduler, _check_number
+from optim.scheduler import LRScheduler, _check_number, _check_optimizer
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -35,8 +35,7 @@ class ReduceLROnPlateau(LRScheduler):
                  cooldown: int = 0, min_lr: Union[float, Sequence[float]] = 0.0,
                  eps: float = 1e-8) -> None:
         name = "ReduceLROnPlateau"
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{name}: {type(optimizer).__name__} is not an optim.Optimizer")
+        _check_optimizer(name, optimizer)
         _check_number(name, "factor", factor, lo=0.0, hi=1.0, hi_open=True)
         _check_number(name, "patience", patience, lo=0, integer=True)
         _check_number(name, "threshold", threshold, lo=0.0)

@@ -26,12 +26,7 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         name = type(self).__name__
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{name}: {type(optimizer).__name__} is not an optim.Optimizer")
-        for i, group in enumerate(optimizer.param_groups):
-            if "lr_fn" in group:
-                raise ValueError(f"{name}: parameter group {i} already has a learning rate schedule "
-                                 f"({group['lr_fn']!r}); use one or the other")
+        _check_optimizer(name, optimizer)
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
@@ -103,3 +98,14 @@ def _check_number(scheduler: str, what: str, value: Any, lo: float = -math.inf, 
         lo_b, hi_b = "(" if lo_open else "[", ")" if hi_open else "]"
         what_kind = "an integer" if integer else "a number"
         raise ValueError(f"{scheduler}: {what} must be {what_kind} in {lo_b}{lo}, {hi}{hi_b}, got {value!r}")
+
+
+def _check_optimizer(scheduler: str, optimizer: Any) -> None:
+    """Refuse anything but an Optimizer, and one whose lr is already a function of the step."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{scheduler}: {type(optimizer).__name__} is not an optim.Optimizer")
+    for i, group in enumerate(optimizer.param_groups):
+        if "lr_fn" in group:
+            # NOTE: the optimizer would overwrite the scheduler's lr with the function's at each step
+            raise ValueError(f"{scheduler}: parameter group {i} already has a learning rate schedule "
+                             f"({group['lr_fn']!r}); use one or the other")

@@ -179,10 +179,15 @@ def test_sequentiallr_refuses_schedulers_of_another_optimizer():
         SequentialLR(opt, [StepLR(opt, 2), StepLR(other, 2)], milestones=[3])
 
 
-def test_a_scheduler_refuses_an_optimizer_whose_lr_is_already_a_function():
-    opt = optim.SGD([ag.tensor([1.0], requires_grad=True)], lr=lambda t: 0.1)
+@pytest.mark.parametrize("make", [lambda o: StepLR(o, step_size=1), lambda o: ReduceLROnPlateau(o),
+                                  lambda o: OneCycleLR(o, max_lr=1.0, total_steps=10)],
+                         ids=["StepLR", "ReduceLROnPlateau", "OneCycleLR"])
+def test_a_scheduler_refuses_an_optimizer_whose_lr_is_already_a_function_and_changes_nothing(make):
+    opt = optim.SGD([ag.tensor([1.0], requires_grad=True)], lr=lambda t: 0.1, momentum=0.5)
+    before = dict(opt.param_groups[0])
     with pytest.raises(ValueError, match="already has a learning rate schedule"):
-        StepLR(opt, step_size=1)
+        make(opt)
+    assert opt.param_groups[0] == before
 
 
 def test_resuming_with_last_epoch_needs_initial_lr_in_the_groups():
