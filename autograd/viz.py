@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
-import graphviz
 import numpy as np
 
 from autograd.function import Function
@@ -134,7 +133,8 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
         if reason is None:
             captions.append("arrow colour: mean |d(output)/d(tensor)|, blue = tiny, red = large")
         elif stored:
-            captions.append(f"arrow colour: leaves' .grad only; intermediate gradients need a live graph ({reason})")
+            captions.append("arrow colour: leaves' .grad only; intermediate gradients need a live "
+                            f"graph ({reason})")
         else:
             captions.append("color_by='grad': no gradient exists yet; call backward() first")
 

@@ -571,3 +571,9 @@ def test_a_module_outside_the_drawn_model_is_boxed_under_its_class_name():
     d = Drawing(ag.draw_graph(loss, module=model))
     clusters = {c for v in d.nodes.values() for c in v["clusters"]}
     assert "MSELoss" in clusters
+
+
+def test_a_module_argument_without_named_parameters_raises_a_type_error():
+    x = ag.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match=r"draw_graph\(\): module must be an nn.Module"):
+        ag.draw_graph(x.sum(), module=object())
