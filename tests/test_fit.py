@@ -438,3 +438,17 @@ def test_metrics_none_records_only_the_loss():
 def test_checkpoint_settings_are_checked_at_construction(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         nn.Checkpoint(tmp_path, **kwargs)
+
+
+def test_a_one_shot_generator_of_batches_is_refused():
+    x, y = _binary()
+    batches = ((ag.tensor(x[i:i + 32]), ag.tensor(y[i:i + 32])) for i in range(0, 96, 32))
+    _refused(_linear(), F.cross_entropy, batches, "one-shot iterator", TypeError)
+
+
+def test_a_list_of_batches_works_as_a_loader():
+    x, y = _binary()
+    batches = [(ag.tensor(x[i:i + 32]), ag.tensor(y[i:i + 32])) for i in range(0, 96, 32)]
+    model = _linear()
+    history = nn.fit(model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.5), batches, 2, progress=False)
+    assert len(history) == 2 and history["loss"][1] < history["loss"][0]

@@ -43,6 +43,10 @@ def check_loader(loader: Any, name: str) -> None:
     if not hasattr(loader, "__iter__"):
         raise TypeError(f"fit: {name} must be a DataLoader (or an iterable of (inputs, targets) "
                         f"batches), got {type(loader).__name__}")
+    if iter(loader) is loader:
+        # NOTE: a generator is used up after one epoch, and the dry run would eat its first batch
+        raise TypeError(f"fit: {name} is a one-shot iterator ({type(loader).__name__}); pass something "
+                        f"that can be iterated once per epoch, such as a DataLoader or a list of batches")
     if hasattr(loader, "__len__") and len(loader) == 0:
         detail = ""
         if hasattr(loader, "dataset") and hasattr(loader, "batch_size"):
