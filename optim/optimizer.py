@@ -71,7 +71,8 @@ class Optimizer:
             raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, "
                             f"got {type(params).__name__}") from None
         if not groups:
-            raise ValueError(f"{name}: got an empty parameter list")
+            raise ValueError(f"{name}: got an empty parameter list (note that a generator such as "
+                             "model.parameters() is used up after one pass)")
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:
@@ -115,7 +116,7 @@ class Optimizer:
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if seen & existing:
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
-        group = {k: v for k, v in param_group.items() if k != "params"}
+        group = {"params": params, **{k: v for k, v in param_group.items() if k != "params"}}
         for key, default in self.defaults.items():
             if default is required and key not in group:
                 raise ValueError(f"{name}: parameter group didn't specify a value of required "
@@ -126,7 +127,6 @@ class Optimizer:
             group["lr_fn"] = lr
             group["lr"] = _evaluate_lr(name, lr, self._step_count)
         self._check_group(group)
-        group["params"] = params
         self.param_groups.append(group)
 
     def _check_group(self, group: Dict[str, Any]) -> None:
@@ -198,11 +198,10 @@ class Optimizer:
         index: Dict[int, int] = {}
         groups = []
         for group in self.param_groups:
-            saved = {k: copy.deepcopy(v) for k, v in group.items() if k not in ("params", "lr_fn")}
-            saved["params"] = []
             for p in group["params"]:
                 index[id(p)] = len(index)
-                saved["params"].append(index[id(p)])
+            saved = {"params": [index[id(p)] for p in group["params"]],
+                     **{k: copy.deepcopy(v) for k, v in group.items() if k not in ("params", "lr_fn")}}
             groups.append(saved)
         state = {index[id(p)]: copy.deepcopy(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups, "step_count": self._step_count}
@@ -243,10 +242,10 @@ class Optimizer:
                 new_state[p][k] = v
         new_groups = []
         for mine, saved in zip(self.param_groups, saved_groups):
-            group = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
+            group = {"params": mine["params"],
+                     **{k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}}
             if "lr_fn" in mine:
                 group["lr_fn"] = mine["lr_fn"]
-            group["params"] = mine["params"]
             new_groups.append(group)
         self.state = defaultdict(dict, new_state)
         self.param_groups = new_groups
