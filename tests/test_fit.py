@@ -452,3 +452,16 @@ def test_a_list_of_batches_works_as_a_loader():
     model = _linear()
     history = nn.fit(model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.5), batches, 2, progress=False)
     assert len(history) == 2 and history["loss"][1] < history["loss"][0]
+
+
+def test_checkpoint_directory_may_be_a_path_object(tmp_path):
+    _run(_linear(), epochs=1, checkpoint=tmp_path / "run")
+    assert os.listdir(tmp_path / "run") == ["best.npz"]
+
+
+def test_an_early_stopper_reused_for_a_second_fit_reports_best_epoch_within_that_fit():
+    stopper = optim.EarlyStopping(patience=100)
+    _run(_linear(), epochs=2, early_stopping=stopper)
+    stopper.best, stopper.best_state = float("inf"), None  # start the comparison afresh
+    history = _run(_linear(), epochs=2, early_stopping=stopper)
+    assert history.best_epoch == 1

@@ -8,6 +8,7 @@ first update (see ``nn/training/checks.py``).
 from __future__ import annotations
 
 import math
+import os
 import time
 from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Union
 
@@ -46,7 +47,7 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
         train_loader: Iterable[Any], epochs: int, val_loader: Optional[Iterable[Any]] = None,
         scheduler: Any = None, early_stopping: Any = None,
         metrics: Optional[Sequence[Any]] = ("accuracy",),
-        progress: bool = True, checkpoint: Union[Checkpoint, str, None] = None,
+        progress: bool = True, checkpoint: Union[Checkpoint, str, "os.PathLike[str]", None] = None,
         monitor: Optional[str] = None, scheduler_interval: str = "epoch") -> History:
     """Train ``model`` for up to ``epochs`` epochs and return the ``History``.
 
@@ -85,7 +86,10 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     keys += [f"val_{k}" for k in keys] if val_loader is not None else []
     monitor = monitor or ("val_loss" if val_loader is not None else "loss")
     check_monitor(monitor, keys, "fit")
-    if isinstance(checkpoint, str):
+    if early_stopping is not None and not callable(getattr(early_stopping, "step", None)):
+        raise TypeError(f"fit: early_stopping must be an optim.EarlyStopping (with step(metric, model)), "
+                        f"got {type(early_stopping).__name__}")
+    if isinstance(checkpoint, (str, os.PathLike)):
         checkpoint = Checkpoint(checkpoint, monitor=monitor, mode=_mode_for(monitor, early_stopping))
     if checkpoint is not None and checkpoint.save_best:
         check_monitor(checkpoint.monitor, keys, "the checkpoint")
@@ -119,7 +123,10 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
             record["lr"], record["time"] = lr, time.perf_counter() - start
             history.append(record)
             if scheduler is not None and scheduler_interval == "epoch":
-                scheduler.step(record[monitor]) if _wants_metric(scheduler) else scheduler.step()
+                if _wants_metric(scheduler):
+                    scheduler.step(record[monitor])
+                else:
+                    scheduler.step()
             if checkpoint is not None:
                 checkpoint.after_epoch(epoch, model, record)
             if early_stopping is not None and early_stopping.step(record[monitor], model):
@@ -128,8 +135,9 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     finally:
         if was_training is not None:
             model.train(was_training)
-    if early_stopping is not None and getattr(early_stopping, "best_epoch", None) is not None:
-        history.best_epoch = early_stopping.best_epoch - es_offset + 1
+    es_best = getattr(early_stopping, "best_epoch", None)
+    if es_best is not None and es_best >= es_offset:
+        history.best_epoch = es_best - es_offset + 1
         if early_stopping.restore_best and not history.stopped_early and \
                 getattr(early_stopping, "best_state", None) is not None:
             # NOTE: EarlyStopping restores when it says stop; a run that used every epoch
