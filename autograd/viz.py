@@ -24,7 +24,7 @@ Render it with ``g.render("graph", format="svg")``; a notebook displays it inlin
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 
@@ -36,9 +36,19 @@ from autograd.viz_labels import (CONST_FILL, NOTE_FILL, OP_FILL, OUTPUT_FILL, PA
                                  TENSOR_FILL, grad_color, grad_width, op_label, shape_text,
                                  summary, table)
 from autograd.viz_modules import Grouping, module_names, plan_units
-from autograd.viz_render import GraphDrawing, dot_binary
+
+if TYPE_CHECKING:
+    from autograd.viz_render import GraphDrawing
 
 __all__ = ["draw_graph", "GraphDrawing", "dot_binary"]
+
+
+def __getattr__(name: str) -> Any:
+    # NOTE: the graphviz package is imported on first drawing, not with `import autograd`
+    if name in ("GraphDrawing", "dot_binary"):
+        from autograd import viz_render
+        return getattr(viz_render, name)
+    raise AttributeError(f"module 'autograd.viz' has no attribute {name!r}")
 
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 
@@ -84,7 +94,7 @@ def _param_names(params: Any, module: Any) -> Dict[int, str]:
 def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, None] = None,
                module: Any = None, show_data: bool = True, show_grad: Union[bool, str] = True,
                show_shapes: bool = True, show_saved: bool = False, color_by: Optional[str] = None,
-               max_nodes: int = 200, rankdir: str = "LR", group_modules: bool = True) -> GraphDrawing:
+               max_nodes: int = 200, rankdir: str = "LR", group_modules: bool = True) -> "GraphDrawing":
     """Draw the graph that produced ``tensors`` as a ``graphviz.Digraph`` (see the module doc).
 
     - ``params``: names for leaf tensors, e.g. ``dict(model.named_parameters())``;
@@ -138,6 +148,7 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
         else:
             captions.append("color_by='grad': no gradient exists yet; call backward() first")
 
+    from autograd.viz_render import GraphDrawing
     g = GraphDrawing(name="tapegrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
                      node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "box"},
                      edge_attr={"fontname": "Helvetica", "fontsize": "9"})

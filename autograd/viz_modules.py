@@ -13,13 +13,14 @@ enough the earliest ops are cut and a note says how many.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
-
-import graphviz
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from autograd.function import Function
 from autograd.tensor import Tensor
 from autograd.viz_labels import OP_FILL
+
+if TYPE_CHECKING:
+    import graphviz
 
 
 def module_names(nodes: List[Function], module: Any = None) -> Tuple[Dict[int, str], Dict[str, Any]]:
@@ -132,7 +133,9 @@ class Plan:
             self._edge_keys.add(key)
             self._edges.append((src, dst, attrs))
 
-    def emit(self, g: graphviz.Digraph) -> None:
+    def emit(self, g: "graphviz.Digraph") -> None:
+        import graphviz
+
         paths = {p for p in self._items if p}
         for p in list(paths):
             parts = p.split(".")
@@ -145,7 +148,7 @@ class Plan:
             children.setdefault(parent, []).append(p)
         counter = [0]
 
-        def fill(graph: graphviz.Digraph, path: Optional[str]) -> None:
+        def fill(graph: "graphviz.Digraph", path: Optional[str]) -> None:
             for child in children.get(path, []):
                 counter[0] += 1
                 sub = graphviz.Digraph(name=f"cluster_{counter[0]}")

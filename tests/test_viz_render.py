@@ -117,3 +117,12 @@ def test_a_non_ascii_name_renders_into_the_svg_without_warnings(capfd):
     w.name = "θ"
     svg = ag.draw_graph(w * 2).pipe(format="svg", encoding="utf-8")
     assert "θ" in svg and capfd.readouterr().err == ""
+
+
+def test_importing_autograd_does_not_import_graphviz_until_a_drawing_is_made():
+    import subprocess
+    import sys
+    code = ("import sys, autograd as ag; before = 'graphviz' in sys.modules; "
+            "ag.draw_graph(ag.ones(2, requires_grad=True).sum()); print(before, 'graphviz' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
