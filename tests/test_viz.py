@@ -577,3 +577,12 @@ def test_a_module_argument_without_named_parameters_raises_a_type_error():
     x = ag.ones(2, requires_grad=True)
     with pytest.raises(TypeError, match=r"draw_graph\(\): module must be an nn.Module"):
         ag.draw_graph(x.sum(), module=object())
+
+
+def test_a_retained_grad_of_an_output_is_shown_after_backward():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = w * 3.0
+    h.name = "h"
+    h.retain_grad()
+    h.sum().backward()
+    assert "grad [1, 1]" in Drawing(ag.draw_graph(h)).label("h")
