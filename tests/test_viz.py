@@ -586,3 +586,16 @@ def test_a_retained_grad_of_an_output_is_shown_after_backward():
     h.retain_grad()
     h.sum().backward()
     assert "grad [1, 1]" in Drawing(ag.draw_graph(h)).label("h")
+
+
+def test_gradients_computed_for_a_drawing_equal_what_backward_puts_in_grad():
+    import nn
+    import nn.functional as F
+    from autograd.viz_grads import computed_grads
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 5), nn.LayerNorm(5), nn.Tanh(), nn.Linear(5, 3))
+    loss = F.cross_entropy(model(ag.randn(4, 6)), ag.tensor(np.array([0, 2, 1, 1])))
+    grads, _ = computed_grads(loss)
+    loss.backward()
+    for name, p in model.named_parameters():
+        np.testing.assert_allclose(grads[p], p.grad.data, rtol=1e-5, atol=1e-7, err_msg=name)
