@@ -29,3 +29,5 @@ from nn.functional.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2
 from nn.functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 __all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
             "adaptive_avg_pool2d"]
+from nn.functional.conv import conv2d_weight
+__all__ += ["conv2d_weight"]

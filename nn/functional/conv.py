@@ -133,8 +133,9 @@ def _groups(op: str, groups: Any) -> int:
 
 def _check_channels(op: str, x_shape: tuple, w_shape: tuple, in_channels: int, groups: int,
                     out_channels: int, bias: Any) -> None:
-    if x_shape[-3 if op.endswith("2d") else -2] != in_channels:
-        raise ValueError(f"{op}: input of shape {x_shape} has {x_shape[1]} channels, but weight of shape "
+    c = x_shape[1 - len(w_shape)]  # NOTE: the channel axis counted from the end works unbatched too
+    if c != in_channels:
+        raise ValueError(f"{op}: input of shape {x_shape} has {c} channels, but weight of shape "
                          f"{w_shape} with groups={groups} expects {in_channels}")
     if w_shape[0] % groups:
         raise ValueError(f"{op}: weight of shape {w_shape}: its first axis ({w_shape[0]}) must be "
@@ -215,6 +216,29 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = Non
         input = ag.reshape(input, (1,) + x_shape)
     out = ConvTranspose2dOp.apply(input, weight, bias, geom=geom, out_size=out_size)
     return out if batched else ag.reshape(out, out.shape[1:])
+
+
+def conv2d_weight(input: Tensor, weight_size: Tuple[int, ...], grad_output: Tensor, stride: IntOrPair = 1,
+                  padding: IntOrPair = 0, dilation: IntOrPair = 1, groups: int = 1) -> Tensor:
+    """The gradient of conv2d w.r.t. its kernel (``torch.nn.grad.conv2d_weight``), itself differentiable.
+
+    >>> import autograd as ag, nn.functional as F
+    >>> F.conv2d_weight(ag.ones(1, 1, 3, 3), (1, 1, 2, 2), ag.ones(1, 1, 2, 2)).tolist()
+    [[[[4.0, 4.0], [4.0, 4.0]]]]
+    """
+    op = "conv2d_weight"
+    x_shape, w_shape, y_shape = tuple(np.shape(input)), tuple(weight_size), tuple(np.shape(grad_output))
+    if len(x_shape) != 4 or len(w_shape) != 4 or len(y_shape) != 4:
+        raise ValueError(f"{op}: input {x_shape}, weight_size {w_shape} and grad_output {y_shape} must all be 4-D")
+    groups = _groups(op, groups)
+    _check_channels(op, x_shape, w_shape, w_shape[1] * groups, groups, w_shape[0], None)
+    s, d = pair(stride, "stride", op), pair(dilation, "dilation", op)
+    geom = Geometry(s, conv_padding(padding, w_shape[2:], s, d, op), d, groups)
+    expected = (x_shape[0], w_shape[0]) + conv_out_size(x_shape[2:], w_shape[2:], geom, op, x_shape)
+    if y_shape != expected:
+        raise ValueError(f"{op}: grad_output has shape {y_shape}, but conv2d of input {x_shape} with a "
+                         f"kernel {w_shape} gives {expected}")
+    return Conv2dWeightGradOp.apply(input, grad_output, geom=geom, kernel=w_shape[2:])
 
 
 def _as_2d(op: str, x: Any, w: Any) -> Tuple[Any, Any]:
