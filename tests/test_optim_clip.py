@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra.numpy import arrays
 
 import autograd as ag
 from optim import clip_grad_norm_, clip_grad_value_
@@ -116,3 +118,16 @@ def test_clipping_a_gradient_that_is_part_of_a_graph_leaves_the_graph_alone():
     clip_grad_value_([p], 1.0)
     np.testing.assert_array_equal(p.grad.data, [1.0])
     np.testing.assert_array_equal(g.data, [27.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(arrays(np.float64, st.integers(0, 5), elements=st.floats(-1e3, 1e3)), min_size=1, max_size=4),
+       st.floats(1e-3, 1e3))
+def test_clip_grad_norm_leaves_a_total_norm_of_at_most_max_norm_and_keeps_smaller_ones(grads, max_norm):
+    params = with_grads(*grads)
+    before = clip_grad_norm_(params, max_norm).item()
+    after = math.sqrt(sum(float(np.sum(p.grad.data ** 2)) for p in params))
+    assert before == pytest.approx(math.sqrt(sum(float(np.sum(g ** 2)) for g in grads)), rel=1e-9, abs=1e-12)
+    assert after <= max_norm * (1 + 1e-9)
+    if before <= max_norm:
+        assert all(np.array_equal(p.grad.data, g) for p, g in zip(params, grads))
