@@ -10,7 +10,7 @@ by name: ``'accuracy'``, ``'top5_accuracy'`` (any k), ``'mse'``.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import numpy as np
 
