@@ -178,7 +178,8 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
         loss = exp(target) * (target - input)
     else:
         pos = target.data > 0
-        # NOTE: y log y is 0 at y = 0; the inner where keeps log away from 0 so no nan leaks into gradients
+        # NOTE: y log y is 0 at y = 0; the inner where keeps log away from 0 so no nan leaks into
+        # gradients (at a zero target d/dy is taken as -x, where PyTorch returns nan)
         loss = where(pos, target * log(where(pos, target, 1.0)), 0.0) - target * input
     if reduction == "batchmean":
         return loss.sum() * (1.0 / input.shape[0]) if input.ndim else loss.sum()
