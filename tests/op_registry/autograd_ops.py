@@ -94,7 +94,7 @@ SPECS = [
     OpSpec("minimum", ag.minimum, separated_pair(), T.minimum),
     OpSpec("where", lambda c, x, y: ag.where(c, x, y),
            broadcast_arrays(3, ({"low": -1.0, "high": 1.0, "avoid": (0.0,)}, SMOOTH, SMOOTH)).map(
-               lambda c: ([c[0][0] > 0] + c[0][1:], c[1])),
+               lambda c: ([np.asarray(c[0][0] > 0)] + c[0][1:], c[1])),
            lambda c, x, y: T.where(c, x, y)),
     # -- reductions -----------------------------------------------------------------------
     OpSpec("sum", ag.sum, reduction(**SMOOTH), ta.reduce_with(lambda x, dim, keepdim: T.sum(x, dim, keepdim=keepdim))),

@@ -62,12 +62,12 @@ def std(x, axis=None, keepdims=False, ddof=0):
 def take(x, index):
     """``x[index]`` with any numpy index, as a gather from the flat tensor."""
     pos = int_positions(tuple(x.shape), index)
-    return x.reshape(-1)[T.from_numpy(np.ascontiguousarray(pos))]
+    return x.reshape(-1)[T.from_numpy(np.array(pos, order="C"))]
 
 
 def put(x, v, index):
     """A copy of ``x`` with ``[index] = v`` (positions unique), through index_put."""
-    pos = np.ascontiguousarray(int_positions(tuple(x.shape), index))
+    pos = np.array(int_positions(tuple(x.shape), index), order="C")
     flat = x.reshape(-1).index_put((T.from_numpy(pos.reshape(-1)),), v.expand(pos.shape).reshape(-1))
     return flat.reshape(x.shape)
 
