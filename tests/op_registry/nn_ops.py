@@ -199,6 +199,13 @@ def _torch_bce_logits(x, t, weight=None, reduction="mean", pos_weight=None):
                                               pos_weight=_t(pos_weight))
 
 
+def _torch_kl(x, y, reduction="mean", log_target=False):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="reduction: 'mean' divides")  # torch's notice about 'mean'
+        return F.kl_div(x, y, reduction=reduction, log_target=log_target)
+
+
 def _torch_bn_eval(x, w, b, running_mean, running_var):
     return F.batch_norm(x, _t(running_mean), _t(running_var), w, b, training=False)
 
@@ -301,8 +308,8 @@ SPECS = [
     OpSpec("nn.binary_cross_entropy", NF.binary_cross_entropy, binary_case(False), _torch_bce),
     OpSpec("nn.binary_cross_entropy_with_logits", NF.binary_cross_entropy_with_logits, binary_case(True),
            _torch_bce_logits),
-    OpSpec("nn.kl_div", NF.kl_div, kl_case(False), F.kl_div),
-    OpSpec("nn.kl_div_log_target", NF.kl_div, kl_case(True), F.kl_div),
+    OpSpec("nn.kl_div", NF.kl_div, kl_case(False), _torch_kl),
+    OpSpec("nn.kl_div_log_target", NF.kl_div, kl_case(True), _torch_kl),
     OpSpec("nn.contrastive_loss", NF.contrastive_loss, pair_label_case((0, 1)), _torch_contrastive),
     OpSpec("nn.triplet_margin_loss", NF.triplet_margin_loss,
            apart(3, min_dims=2, max_dims=2,
