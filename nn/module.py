@@ -178,31 +178,29 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def _named_members(self, registry: str, skip_non_persistent: bool = False
-                       ) -> Iterator[Tuple[str, Tensor]]:
+    def _named_members(self, registry: str, recurse: bool = True) -> Iterator[Tuple[str, Tensor]]:
         seen = set()
-        for prefix, m in self.named_modules():
+        for prefix, m in (self.named_modules() if recurse else [("", self)]):
             for name, t in getattr(m, registry).items():
                 if t is None or id(t) in seen:
-                    continue
-                if skip_non_persistent and name in m._non_persistent:
                     continue
                 seen.add(id(t))
                 yield (f"{prefix}.{name}" if prefix else name), t
 
-    def named_parameters(self) -> Iterator[Tuple[str, Parameter]]:
-        """(dotted name, Parameter) for every parameter of the tree; shared ones appear once."""
-        return self._named_members("_parameters")
+    def named_parameters(self, recurse: bool = True) -> Iterator[Tuple[str, Parameter]]:
+        """(dotted name, Parameter) for every parameter of the tree (of this module only if not
+        ``recurse``); a parameter shared by several modules appears once."""
+        return self._named_members("_parameters", recurse)
 
-    def parameters(self) -> Iterator[Parameter]:
-        for _, p in self.named_parameters():
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse):
             yield p
 
-    def named_buffers(self) -> Iterator[Tuple[str, Tensor]]:
-        return self._named_members("_buffers")
+    def named_buffers(self, recurse: bool = True) -> Iterator[Tuple[str, Tensor]]:
+        return self._named_members("_buffers", recurse)
 
-    def buffers(self) -> Iterator[Tensor]:
-        for _, b in self.named_buffers():
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse):
             yield b
 
     def num_parameters(self, trainable_only: bool = False) -> int:

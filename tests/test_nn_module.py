@@ -50,6 +50,11 @@ def test_buffers_are_not_parameters():
                                                  "bn.num_batches_tracked"]
 
 
+def test_parameters_without_recurse_are_the_module_own_only():
+    assert [n for n, _ in Block().named_parameters(recurse=False)] == ["scale"]
+    assert [n for n, _ in Block().named_buffers(recurse=False)] == ["steps", "cache"]
+
+
 def test_shared_parameter_is_listed_once():
     lin = nn.Linear(2, 2)
     seq = nn.Sequential(lin, nn.ReLU(), lin)
