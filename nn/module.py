@@ -306,11 +306,11 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = []
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []
         for name, m in self._modules.items():
-            body = repr(m).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {body}")
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        if not lines:
-            return head + ")"
-        return head + "\n" + "\n".join(lines) + "\n)"
+            lines.append(f"({name}): " + repr(m).replace("\n", "\n  "))
+        head = type(self).__name__ + "("
+        if not self._modules and len(lines) <= 1:
+            return head + (lines[0] if lines else "") + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"

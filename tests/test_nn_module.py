@@ -122,6 +122,18 @@ def test_repr_is_nested_and_shows_layer_sizes():
                     ")")
 
 
+def test_repr_puts_extra_repr_on_its_own_line_when_there_are_children():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+
+        def extra_repr(self):
+            return "scale=3"
+
+    assert repr(Scaled()) == "Scaled(\n  scale=3\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n)"
+
+
 def test_assigning_before_super_init_raises_a_clear_error():
     class Broken(nn.Module):
         def __init__(self):
