@@ -295,3 +295,13 @@ def test_mlp_with_batchnorm_and_dropout_orders_them_norm_activation_dropout():
 def test_mlp_needs_two_sizes():
     with pytest.raises(ValueError, match="at least an input and an output size"):
         nn.MLP([3])
+
+
+def test_batchnorm_bad_input_leaves_running_stats_untouched():
+    bn = nn.BatchNorm1d(3)
+    for bad in (ag.ones(1, 3), ag.ones(4, 2)):
+        with pytest.raises(ValueError):
+            bn(bad)
+    np.testing.assert_array_equal(bn.running_mean.data, np.zeros(3))
+    np.testing.assert_array_equal(bn.running_var.data, np.ones(3))
+    assert bn.num_batches_tracked.item() == 0

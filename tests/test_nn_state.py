@@ -150,3 +150,17 @@ def test_loading_an_npz_not_written_by_save_says_so(tmp_path):
     np.savez(tmp_path / "other.npz", a=np.zeros(2))
     with pytest.raises(ValueError, match="not written by nn.save"):
         nn.load(tmp_path / "other.npz")
+
+
+def test_state_dict_keys_and_shapes_are_pytorch_s_so_its_weights_load_directly():
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(),
+                                 torch.nn.Linear(4, 2))
+    theirs(torch.randn(8, 3))  # non-trivial running statistics
+    ours = make_net()
+    torch_state = {k: v.detach().numpy() for k, v in theirs.state_dict().items()}
+    assert list(ours.state_dict()) == list(torch_state)
+    ours.load_state_dict(torch_state)
+    ours.eval(), theirs.eval()
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_allclose(ours(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), atol=1e-6)
