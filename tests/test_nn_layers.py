@@ -292,6 +292,12 @@ def test_mlp_with_batchnorm_and_dropout_orders_them_norm_activation_dropout():
     assert [type(m).__name__ for m in net] == ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"]
 
 
+def test_mlp_copies_an_activation_instance_for_each_layer():
+    net = nn.MLP([2, 3, 3, 1], activation=nn.PReLU())
+    assert net[1] is not net[3]
+    assert net.num_parameters() == (2 * 3 + 3) + (3 * 3 + 3) + (3 + 1) + 2
+
+
 def test_mlp_needs_two_sizes():
     with pytest.raises(ValueError, match="at least an input and an output size"):
         nn.MLP([3])

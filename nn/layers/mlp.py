@@ -1,7 +1,8 @@
 """``MLP``: the classic multi-layer perceptron, built from a list of layer sizes."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence
+import copy
+from typing import Callable, Sequence, Union
 
 from nn.containers import Sequential
 from nn.layers.activation import ReLU
@@ -15,7 +16,8 @@ class MLP(Sequential):
     """Linear layers of the given ``sizes``; between them (not after the last): optional
     BatchNorm1d, then the activation, then optional Dropout.
 
-    ``activation`` is a Module class or a function returning a fresh Module (default ``nn.ReLU``).
+    ``activation`` is a Module class, a function returning a fresh Module, or a Module instance
+    (copied for each layer, so a PReLU's slopes are not shared); the default is ``nn.ReLU``.
 
     >>> import autograd as ag, nn
     >>> net = nn.MLP([4, 8, 3], dropout=0.1, batchnorm=True)
@@ -31,7 +33,7 @@ class MLP(Sequential):
     (5, 3)
     """
 
-    def __init__(self, sizes: Sequence[int], activation: Callable[[], Module] = ReLU,
+    def __init__(self, sizes: Sequence[int], activation: Union[Callable[[], Module], Module] = ReLU,
                  dropout: float = 0.0, batchnorm: bool = False, bias: bool = True) -> None:
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2:
@@ -42,7 +44,7 @@ class MLP(Sequential):
             if i < len(sizes) - 2:
                 if batchnorm:
                     layers.append(BatchNorm1d(n_out))
-                act = activation()
+                act = copy.deepcopy(activation) if isinstance(activation, Module) else activation()
                 if not isinstance(act, Module):
                     raise TypeError(f"MLP: activation must make an nn.Module, got {type(act).__name__}")
                 layers.append(act)
