@@ -9,7 +9,12 @@ checked against each other before anything is timed. Timings are medians of
 rounds that run the contenders one after another (interleaved), so host
 drift hits them alike; compare ratios, not absolute times.
 
-    python -m benchmarks.cnn_step [--rounds 40] [--rss-steps 200]
+    python -m benchmarks.cnn_step [--rounds 40] [--rss-steps 200] [--threads N] [--no-torch]
+
+``--threads N`` gives numpy's BLAS and PyTorch N threads each (threadpoolctl);
+on a loaded shared machine 1 thread is far steadier. RSS is measured after the
+timing rounds, in the same process; ``--no-torch`` keeps PyTorch's ~300 MB out
+of that figure.
 """
 from __future__ import annotations
 
@@ -188,13 +193,20 @@ def _rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2 ** 20
 
 
-def main(rounds: int = 40, rss_steps: int = 200) -> None:
+def main(rounds: int = 40, rss_steps: int = 200, threads: int = 0, use_torch: bool = True) -> None:
+    if threads:
+        from threadpoolctl import threadpool_limits
+        limits = threadpool_limits(threads, "blas")  # noqa: F841  (kept in force until main returns)
     p = problem()
     runners = {"tapegrad": tapegrad_runner(p), "numpy": numpy_runner(p)}
-    try:
-        runners["torch"] = torch_runner(p)
-    except ImportError:
-        pass
+    if use_torch:
+        try:
+            runners["torch"] = torch_runner(p)
+            if threads:
+                import torch
+                torch.set_num_threads(threads)
+        except ImportError:
+            pass
     ref = runners["numpy"][1]()
     for name, (_, grads) in runners.items():
         got = grads()
@@ -211,7 +223,8 @@ def main(rounds: int = 40, rss_steps: int = 200) -> None:
             step()
             times[name].append(time.perf_counter() - t)
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
-    print(f"small CNN step, batch {BATCH}, median of {rounds} interleaved rounds (gradients cross-checked)")
+    print(f"small CNN step, batch {BATCH}, median of {rounds} interleaved rounds (gradients cross-checked), "
+          f"BLAS threads: {threads or 'default'}")
     for k, v in med.items():
         print(f"  {k:9s} {v:7.2f} ms   {v / med['numpy']:.2f}x numpy")
     step = runners["tapegrad"][0]
@@ -227,5 +240,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=40)
     ap.add_argument("--rss-steps", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--no-torch", action="store_true")
     a = ap.parse_args()
-    main(a.rounds, a.rss_steps)
+    main(a.rounds, a.rss_steps, a.threads, not a.no_torch)
