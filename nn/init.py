@@ -86,7 +86,13 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    """Fill with samples from N(mean, std**2)."""
+    """Fill with samples from N(mean, std**2).
+
+    >>> import autograd as ag; from nn import init
+    >>> w = init.normal_(ag.zeros(10000), 1.0, 0.5)
+    >>> round(float(w.data.mean()), 1), round(float(w.data.std()), 1)
+    (1.0, 0.5)
+    """
     return _fill(tensor, default_rng().normal(mean, std, tensor.shape))
 
 
@@ -111,7 +117,13 @@ def ones_(tensor: Tensor) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
-    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
+
+    >>> import autograd as ag; from nn import init
+    >>> w = init.xavier_uniform_(ag.zeros(20, 30))
+    >>> bool(abs(w.data).max() <= (6 / 50) ** 0.5)
+    True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -a, a)
@@ -131,7 +143,13 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu") -> Tensor:
-    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain from ``nonlinearity`` (slope ``a``)."""
+    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain from ``nonlinearity`` (slope ``a``).
+
+    >>> import autograd as ag; from nn import init
+    >>> w = init.kaiming_uniform_(ag.zeros(20, 30), nonlinearity="relu")
+    >>> bool(abs(w.data).max() <= (2 * 3 / 30) ** 0.5)
+    True
+    """
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
     return uniform_(tensor, -bound, bound)
 

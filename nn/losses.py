@@ -34,14 +34,24 @@ class MSELoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error."""
+    """Mean absolute error.
+
+    >>> import autograd as ag, nn
+    >>> nn.L1Loss()(ag.tensor([1.0, 2.0]), ag.tensor([0.0, 4.0]))
+    tensor(1.5000)
+    """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.l1_loss(input, target, self.reduction)
 
 
 class HuberLoss(_Loss):
-    """Quadratic for |error| < delta, linear beyond."""
+    """Quadratic for |error| < delta, linear beyond.
+
+    >>> import autograd as ag, nn
+    >>> nn.HuberLoss(reduction="none")(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+    tensor([0.1250, 2.5000])
+    """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
@@ -52,7 +62,12 @@ class HuberLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """Huber loss divided by ``beta`` (L1 for beta = 0)."""
+    """Huber loss divided by ``beta`` (L1 for beta = 0).
+
+    >>> import autograd as ag, nn
+    >>> nn.SmoothL1Loss(reduction="sum")(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+    tensor(2.6250)
+    """
 
     def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(reduction)
@@ -81,7 +96,12 @@ class CrossEntropyLoss(_Loss):
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities at class-index targets."""
+    """Negative log-likelihood of log-probabilities at class-index targets.
+
+    >>> import autograd as ag, nn
+    >>> nn.NLLLoss()(ag.log(ag.tensor([[0.25, 0.75]])), ag.tensor([1]))
+    tensor(0.2877)
+    """
 
     def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -92,7 +112,12 @@ class NLLLoss(_Loss):
 
 
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities in [0, 1] (an error otherwise)."""
+    """Binary cross-entropy of probabilities in [0, 1] (an error otherwise).
+
+    >>> import autograd as ag, nn
+    >>> nn.BCELoss()(ag.tensor([0.8, 0.4]), ag.tensor([1.0, 0.0]))
+    tensor(0.3670)
+    """
 
     def __init__(self, weight: Optional[Any] = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -103,7 +128,12 @@ class BCELoss(_Loss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of sigmoid(logits), computed stably; ``pos_weight`` scales positives."""
+    """Binary cross-entropy of sigmoid(logits), computed stably; ``pos_weight`` scales positives.
+
+    >>> import autograd as ag, nn
+    >>> nn.BCEWithLogitsLoss()(ag.tensor([0.0]), ag.tensor([1.0]))
+    tensor(0.6931)
+    """
 
     def __init__(self, weight: Optional[Any] = None, reduction: str = "mean",
                  pos_weight: Optional[Any] = None) -> None:
@@ -115,7 +145,12 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """KL divergence with log-probability inputs; prefer ``reduction='batchmean'`` for the true KL."""
+    """KL divergence with log-probability inputs; prefer ``reduction='batchmean'`` for the true KL.
+
+    >>> import autograd as ag, nn
+    >>> nn.KLDivLoss(reduction="batchmean")(ag.log(ag.tensor([[0.5, 0.5]])), ag.tensor([[0.5, 0.5]]))
+    tensor(0.)
+    """
 
     def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
         super().__init__(reduction)
@@ -126,7 +161,13 @@ class KLDivLoss(_Loss):
 
 
 class ContrastiveLoss(_Loss):
-    """Pairs with label 1 (same) are pulled together, label 0 (different) pushed beyond ``margin``."""
+    """Pairs with label 1 (same) are pulled together, label 0 (different) pushed beyond ``margin``.
+
+    >>> import autograd as ag, nn
+    >>> a, b = ag.tensor([[0.0, 0.0]]), ag.tensor([[0.0, 0.5]])
+    >>> nn.ContrastiveLoss(margin=1.0)(a, b, ag.tensor([0.0]))
+    tensor(0.1250)
+    """
 
     def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -137,7 +178,13 @@ class ContrastiveLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
-    """max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance."""
+    """max(d(a, p) - d(a, n) + margin, 0) with the p-norm distance.
+
+    >>> import autograd as ag, nn
+    >>> a, p, n = ag.tensor([[0.0, 0.0]]), ag.tensor([[0.0, 1.0]]), ag.tensor([[0.0, 3.0]])
+    >>> nn.TripletMarginLoss(margin=1.0, eps=0.0)(a, p, n)
+    tensor(0.)
+    """
 
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
                  reduction: str = "mean") -> None:
@@ -166,7 +213,12 @@ class BatchHardTripletLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """1 - cos for target 1, max(0, cos - margin) for target -1."""
+    """1 - cos for target 1, max(0, cos - margin) for target -1.
+
+    >>> import autograd as ag, nn
+    >>> nn.CosineEmbeddingLoss()(ag.tensor([[1.0, 0.0]]), ag.tensor([[0.0, 1.0]]), ag.tensor([1]))
+    tensor(1.)
+    """
 
     def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -177,7 +229,12 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """max(0, -y (x1 - x2) + margin)."""
+    """max(0, -y (x1 - x2) + margin).
+
+    >>> import autograd as ag, nn
+    >>> nn.MarginRankingLoss(margin=1.0)(ag.tensor([2.0]), ag.tensor([1.5]), ag.tensor([1.0]))
+    tensor(0.5000)
+    """
 
     def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -188,7 +245,13 @@ class MarginRankingLoss(_Loss):
 
 
 class InfoNCELoss(_Loss):
-    """NT-Xent / InfoNCE over two batches of views (row i of each is a positive pair)."""
+    """NT-Xent / InfoNCE over two batches of views (row i of each is a positive pair).
+
+    >>> import autograd as ag, nn
+    >>> z = ag.tensor([[1.0, 0.0], [0.0, 1.0]])
+    >>> nn.InfoNCELoss(temperature=1.0)(z, z)
+    tensor(0.5514)
+    """
 
     def __init__(self, temperature: float = 0.1, reduction: str = "mean") -> None:
         super().__init__(reduction)

@@ -153,7 +153,12 @@ class Module:
 
     # -- walking the tree ----------------------------------------------------------------
     def named_modules(self, prefix: str = "") -> Iterator[Tuple[str, "Module"]]:
-        """This module (name ``prefix``) and every descendant, with dotted names, each once."""
+        """This module (name ``prefix``) and every descendant, with dotted names, each once.
+
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU())).named_modules()]
+        ['', '0', '1', '1.0']
+        """
         seen = set()
         stack = [(prefix, self)]
         while stack:
@@ -213,7 +218,15 @@ class Module:
         return int(sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only))
 
     def apply(self, fn: Callable[["Module"], Any]) -> "Module":
-        """Call ``fn`` on every submodule (children first) and on this module; return ``self``."""
+        """Call ``fn`` on every submodule (children first) and on this module; return ``self``.
+
+        >>> import nn
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        >>> _ = net.apply(lambda m: nn.init.zeros_(m.bias) if isinstance(m, nn.Linear) else None)
+        >>> net[0].bias
+        Parameter containing:
+        tensor([0., 0.], requires_grad=True)
+        """
         for m in self.children():
             m.apply(fn)
         fn(self)
@@ -221,7 +234,13 @@ class Module:
 
     # -- modes and gradients ---------------------------------------------------------------
     def train(self, mode: bool = True) -> "Module":
-        """Set training mode (Dropout drops, BatchNorm uses batch statistics) on the whole tree."""
+        """Set training mode (Dropout drops, BatchNorm uses batch statistics) on the whole tree.
+
+        >>> import nn
+        >>> net = nn.Sequential(nn.Dropout(0.5)).eval()
+        >>> net[0].training, net.train()[0].training
+        (False, True)
+        """
         for m in self.modules():
             m.__dict__["training"] = bool(mode)
         return self
@@ -237,7 +256,14 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear the ``.grad`` of every parameter (set to ``None`` by default, else zero it)."""
+        """Clear the ``.grad`` of every parameter (set to ``None`` by default, else zero it).
+
+        >>> import autograd as ag, nn
+        >>> lin = nn.Linear(2, 1)
+        >>> lin(ag.ones(1, 2)).sum().backward()
+        >>> lin.zero_grad(); lin.weight.grad is None
+        True
+        """
         for p in self.parameters():
             if set_to_none or p.grad is None:
                 p.grad = None

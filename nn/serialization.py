@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import OrderedDict
 from typing import Any, Dict, List, Union
 
 import numpy as np
@@ -62,7 +61,7 @@ def _decode(obj: Any, archive: Any) -> Any:
             arr = archive[f"arr_{obj['__array__']}"]
             return Tensor(arr) if obj.get("tensor") else arr
         if "__dict__" in obj:
-            return OrderedDict((k, _decode(v, archive)) for k, v in obj["__dict__"])
+            return {k: _decode(v, archive) for k, v in obj["__dict__"]}
         if "__tuple__" in obj:
             return tuple(_decode(v, archive) for v in obj["__tuple__"])
     return obj
@@ -105,7 +104,14 @@ def _write(f: Any, entries: Dict[str, np.ndarray]) -> None:
 
 def load(path: PathLike) -> Any:
     """Read a file written by ``save``; a saved Module comes back as its state dict
-    (an OrderedDict of Tensors) for ``model.load_state_dict``."""
+    (a dict of Tensors, in order) for ``model.load_state_dict``.
+
+    >>> import os, tempfile, nn
+    >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.npz")
+    >>> nn.save({"epoch": 3, "lr": [0.1, 0.01]}, path)
+    >>> nn.load(path)
+    {'epoch': 3, 'lr': [0.1, 0.01]}
+    """
     path = os.fspath(path)
     with np.load(path, allow_pickle=False) as archive:
         if _STRUCTURE not in archive.files:

@@ -62,14 +62,24 @@ class PReLU(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    >>> import autograd as ag, nn
+    >>> nn.Sigmoid()(ag.tensor([0.0]))
+    tensor([0.5])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return A.sigmoid(x)
 
 
 class Tanh(Module):
-    """tanh(x)."""
+    """tanh(x).
+
+    >>> import autograd as ag, nn
+    >>> nn.Tanh()(ag.tensor([0.0]))
+    tensor([0.])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return A.tanh(x)
@@ -97,7 +107,12 @@ class GELU(Module):
 
 
 class SiLU(Module):
-    """x * sigmoid(x), also called Swish."""
+    """x * sigmoid(x), also called Swish.
+
+    >>> import autograd as ag, nn
+    >>> nn.SiLU()(ag.tensor([1.0]))
+    tensor([0.7311])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return A.silu(x)
@@ -107,7 +122,12 @@ Swish = SiLU
 
 
 class Softplus(Module):
-    """log(1 + exp(beta x)) / beta, linear above ``threshold``."""
+    """log(1 + exp(beta x)) / beta, linear above ``threshold``.
+
+    >>> import autograd as ag, nn
+    >>> nn.Softplus()(ag.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.0000])
+    """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -142,7 +162,12 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
-    """log(softmax(x)) along ``dim``, computed stably."""
+    """log(softmax(x)) along ``dim``, computed stably.
+
+    >>> import autograd as ag, nn
+    >>> nn.LogSoftmax(dim=1)(ag.tensor([[0.0, 0.0]]))
+    tensor([[-0.6931, -0.6931]])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return A.log_softmax(x, self.dim)
