@@ -15,7 +15,7 @@ Subclasses call ``super().__init__()`` first and define ``forward``;
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -23,6 +23,12 @@ from autograd.function import scope_stack
 from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
 from nn.parameter import Parameter
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` did not match (only non-empty when ``strict=False``)."""
+    missing_keys: List[str]
+    unexpected_keys: List[str]
 
 
 class Module:
@@ -306,17 +312,17 @@ class Module:
                     out[f"{prefix}.{name}" if prefix else name] = t.detach()
         return out
 
-    def load_state_dict(self, state: Dict[str, Any], strict: bool = True) -> Tuple[list, list]:
+    def load_state_dict(self, state: Dict[str, Any], strict: bool = True) -> "IncompatibleKeys":
         """Copy ``state`` (name -> Tensor or array) into the parameters and buffers.
 
         Everything is checked before anything is copied: with ``strict=True`` missing or
         unexpected keys are an error, and a shape mismatch always is; the error lists every
-        offending key and the module is left unchanged. Returns ``(missing, unexpected)``.
+        offending key and the module is left unchanged. Returns ``(missing_keys, unexpected_keys)``.
 
         >>> import nn
         >>> a, b = nn.Linear(2, 2), nn.Linear(2, 2)
         >>> b.load_state_dict(a.state_dict())
-        ([], [])
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
         >>> bool((a.weight == b.weight).all())
         True
         """
@@ -324,7 +330,7 @@ class Module:
         own = self.state_dict()
         missing, unexpected = check_state(type(self).__name__, own, state, strict)
         copy_state(own, state)
-        return missing, unexpected
+        return IncompatibleKeys(missing, unexpected)
 
     # -- printing ----------------------------------------------------------------------------
     def extra_repr(self) -> str:
