@@ -2,6 +2,8 @@
 cross-entropy's gradient and stability, and the bad-input errors."""
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd as ag
 import nn
@@ -99,6 +101,17 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot(reduction, scale):
     softmax = np.exp(x) / np.exp(x).sum(1, keepdims=True)
     onehot = np.eye(5)[t]
     np.testing.assert_allclose(xa.grad.data, (softmax - onehot) * scale, rtol=1e-12, atol=1e-15)
+
+
+@given(n=st.integers(1, 6), c=st.integers(2, 6), seed=st.integers(0, 2 ** 16))
+def test_cross_entropy_gradient_is_softmax_minus_onehot_for_any_batch(n, c, seed):
+    rng = np.random.default_rng(seed)
+    x, t = rng.standard_normal((n, c)) * 3, rng.integers(0, c, n)
+    xa = ag.tensor(x, requires_grad=True)
+    F.cross_entropy(xa, ag.tensor(t)).backward()
+    softmax = np.exp(x - x.max(1, keepdims=True))
+    softmax /= softmax.sum(1, keepdims=True)
+    np.testing.assert_allclose(xa.grad.data, (softmax - np.eye(c)[t]) / n, rtol=1e-10, atol=1e-14)
 
 
 def test_cross_entropy_is_finite_for_huge_logits():

@@ -3,6 +3,8 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd as ag
 import nn
@@ -164,3 +166,13 @@ def test_state_dict_keys_and_shapes_are_pytorch_s_so_its_weights_load_directly()
     ours.eval(), theirs.eval()
     x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     np.testing.assert_allclose(ours(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), atol=1e-6)
+
+
+@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4), batchnorm=st.booleans())
+@settings(deadline=None)
+def test_any_mlp_survives_a_save_load_round_trip(tmp_path_factory, sizes, batchnorm):
+    src, dst = nn.MLP(sizes, batchnorm=batchnorm), nn.MLP(sizes, batchnorm=batchnorm)
+    path = tmp_path_factory.mktemp("mlp") / "m.npz"
+    nn.save(src, path)
+    dst.load_state_dict(nn.load(path))
+    assert_same_state(snapshot(dst), snapshot(src))
