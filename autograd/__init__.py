@@ -22,6 +22,6 @@ from autograd.dtypes import (bool_, float16, float32, float64, int8, int16, int3
                              uint8)
 from autograd.tape import tape
 from autograd.viz import draw_graph
-from autograd.gradcheck import gradcheck, gradgradcheck, gradcheck_module
+from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck, gradcheck_module
 
 __version__ = "0.1.0"

@@ -110,6 +110,8 @@ class _Problem:
         # NOTE: integer/bool outputs carry no gradient; they are left out of <f(x), u>
         self.us = [rng.standard_normal(o.shape).astype(o.dtype) if o.dtype.kind == "f" else None
                    for o in outs]
+        self.note = ("" if all(np.isfinite(o._data).all() for o, u in zip(outs, self.us) if u is not None)
+                     else "fn's output has nan/inf at these inputs, so finite differences are meaningless")
 
     def phi(self) -> float:
         """<f(x), u> in float64, with no graph recorded."""
@@ -172,16 +174,15 @@ def _exact_report(p: _Problem, k: int, analytic: np.ndarray, eps: float, atol: f
     numeric = np.zeros(leaf.shape)
     for idx in np.ndindex(*leaf.shape):
         numeric[idx] = p.numeric_element(leaf, idx, eps)
-    err = np.abs(analytic - numeric)
-    bad = ~(err <= atol + rtol * np.abs(numeric))  # NOTE: written so that nan counts as bad
-    rel = err / np.maximum(np.abs(numeric), np.finfo(np.float64).tiny)
     if numeric.size == 0:
         return InputReport(name, leaf.shape, True, 0.0, 0.0)
-    excess = np.where(np.isnan(err), np.inf, err - (atol + rtol * np.abs(numeric)))
-    flat = int(np.argmax(excess))
-    idx = tuple(int(i) for i in np.unravel_index(flat, leaf.shape))
-    return InputReport(name, leaf.shape, not bad.any(), float(np.nanmax(err)) if not np.isnan(err).all() else float("nan"),
-                       float(np.max(np.where(np.isnan(rel), np.inf, rel))), idx,
+    err = np.abs(analytic - numeric)
+    allowed = atol + rtol * np.abs(numeric)
+    bad = ~(err <= allowed)  # NOTE: written so that nan counts as bad
+    rel = err / np.maximum(np.abs(numeric), np.finfo(np.float64).tiny)
+    worst = np.unravel_index(int(np.argmax(np.where(np.isnan(err), np.inf, err - allowed))), leaf.shape)
+    idx = tuple(int(i) for i in worst)
+    return InputReport(name, leaf.shape, not bad.any(), float(np.max(err)), float(np.max(rel)), idx,
                        float(analytic[idx]), float(numeric[idx]), int(bad.sum()))
 
 
@@ -216,6 +217,9 @@ def _run_check(p: _Problem, check: str, eps: float, atol: float, rtol: float, mo
             reports.append(_exact_report(p, k, analytic[k], eps, atol, rtol))
         else:
             reports.append(_fast_report(p, k, analytic[k], eps, atol, rtol, locate_limit))
+    for r in reports:
+        if p.note and not r.ok:
+            r.message = "; ".join(m for m in (r.message, p.note) if m)
     result = GradcheckResult(check, mode, atol, rtol, reports)
     if not result.ok and raise_exception:
         raise GradcheckError(result)

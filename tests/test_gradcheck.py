@@ -208,6 +208,18 @@ def test_an_unknown_mode_is_rejected():
         ag.gradgradcheck(lambda x: x, [x23()], mode="quick")
 
 
+def test_a_nan_output_is_explained_in_the_report():
+    x = ag.tensor(np.array([1.0, -1.0]), requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        result = ag.gradcheck(lambda t: t.sqrt(), [x], raise_exception=False)
+    assert not result and "nan/inf" in repr(result)
+
+
+def test_gradcheck_error_is_exported_from_autograd():
+    with pytest.raises(ag.GradcheckError):
+        ag.gradcheck(lambda x: ScaledWrongExp.apply(x), [x23()])
+
+
 # -- the report object --------------------------------------------------------------------------
 
 def test_repr_names_verdict_input_element_and_values():
