@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import numpy as np
+
 from autograd.tensor import Tensor
 from nn import functional as F
 from nn.functional.cross_entropy import check_reduction
@@ -16,6 +18,11 @@ class _Loss(Module):
         if reduction != "batchmean":
             check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
+
+    def _register_optional(self, name: str, value: Optional[Any]) -> None:
+        # NOTE: class weights are buffers, as in PyTorch: they appear in state_dict and follow .to()
+        self.register_buffer(name, None if value is None else
+                             (value if isinstance(value, Tensor) else Tensor(np.asarray(value))))
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
@@ -88,7 +95,8 @@ class CrossEntropyLoss(_Loss):
     def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
-        self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
+        self._register_optional("weight", weight)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
@@ -105,7 +113,8 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.weight, self.ignore_index = weight, ignore_index
+        self._register_optional("weight", weight)
+        self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
@@ -121,7 +130,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight: Optional[Any] = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.weight = weight
+        self._register_optional("weight", weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
@@ -138,7 +147,8 @@ class BCEWithLogitsLoss(_Loss):
     def __init__(self, weight: Optional[Any] = None, reduction: str = "mean",
                  pos_weight: Optional[Any] = None) -> None:
         super().__init__(reduction)
-        self.weight, self.pos_weight = weight, pos_weight
+        self._register_optional("weight", weight)
+        self._register_optional("pos_weight", pos_weight)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)

@@ -341,6 +341,15 @@ def test_loss_module_equals_its_functional_twin(module, fn, args):
     assert module(x, y).item() == fn(x, y).item()
 
 
+def test_loss_class_weights_are_buffers_like_pytorch():
+    loss = nn.CrossEntropyLoss(weight=np.array([1.0, 2.0], dtype=np.float32))
+    assert list(loss.state_dict()) == ["weight"]
+    assert list(nn.BCEWithLogitsLoss(pos_weight=[2.0]).state_dict()) == ["pos_weight"]
+    assert list(nn.CrossEntropyLoss().state_dict()) == []
+    x = ag.tensor([[0.0, 1.0], [2.0, 0.0]])
+    assert loss(x, ag.tensor([0, 1])).item() == F.cross_entropy(x, ag.tensor([0, 1]), weight=[1.0, 2.0]).item()
+
+
 def test_bce_module_equals_its_functional_twin():
     p, y = ag.tensor(RNG.uniform(0.1, 0.9, size=5)), ag.tensor(RNG.uniform(0, 1, size=5))
     assert nn.BCELoss()(p, y).item() == F.binary_cross_entropy(p, y).item()
