@@ -210,6 +210,11 @@ def _fast_report(p: _Problem, k: int, analytic: np.ndarray, eps: float, atol: fl
 
 def _run_check(p: _Problem, check: str, eps: float, atol: float, rtol: float, mode: str,
                raise_exception: bool, locate_limit: int) -> GradcheckResult:
+    first, second = p.phi(), p.phi()
+    if not (abs(first - second) <= 1e-12 * max(abs(first), abs(second)) or (first != first and second != second)):
+        raise ValueError(f"{p.who}: fn gives different results on two calls with the same inputs "
+                         f"(<f(x), u> = {first!r}, then {second!r}); finite differences need a "
+                         "deterministic function: turn off dropout and other randomness (model.eval())")
     analytic = p.analytic()
     reports = []
     for k in range(len(p.leaves)):

@@ -294,6 +294,12 @@ def test_gradcheck_module_without_loss_checks_the_output():
     assert ag.gradcheck_module(TinyAffine(), None, _batch()[0])
 
 
+def test_a_random_function_is_rejected_as_non_deterministic():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="different results on two calls"):
+        ag.gradcheck(lambda x: x * float(rng.uniform()), [x23()])
+
+
 def test_gradcheck_module_rejects_an_object_without_parameters():
     with pytest.raises(TypeError, match="named_parameters"):
         ag.gradcheck_module(lambda x: x, _mse, *_batch())
