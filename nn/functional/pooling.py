@@ -7,9 +7,10 @@ combined elementwise (never a loop over pixels).
 # views, several times faster than reshaping into windows and reducing with
 # ``max(axis=(3, 5))``.
 
-Average pooling is a depthwise convolution with a constant kernel, so it is
-written as one (and inherits conv2d's derivatives of every order); adaptive
-average pooling is a product with two constant averaging matrices.
+Average pooling is a depthwise convolution with a constant kernel: its forward
+and first-order backward are strided sums, and a create_graph backward is that
+convolution's transpose (so it is differentiable to any order); adaptive average
+pooling is a product with two constant averaging matrices.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 import autograd as ag
 from autograd.function import Function
 from autograd.xp import NP
-from nn.functional.conv import Conv2dOp
+from nn.functional.conv import ConvTranspose2dOp
 from nn.functional.im2col import Geometry, conv_out_size, pair
 
 Tensor = ag.Tensor
@@ -97,6 +98,36 @@ class MaxPool2dOp(Function):
         rows = np.arange(ho).reshape(-1, 1) * s0 + ki * d0 - p0
         cols = np.arange(wo) * s1 + kj * d1 - p1
         return (np.arange(n).reshape(-1, 1, 1, 1), np.arange(c).reshape(1, -1, 1, 1), rows, cols)
+
+
+class AvgPool2dOp(Function):
+    """y = scale * sum of x over each window (a depthwise conv with a constant kernel);  dL/dx = conv_transpose2d(g, that kernel)"""
+    __slots__ = ()
+
+    def forward(self, x, kernel, stride, padding, out_size, scale):
+        (p0, p1) = padding
+        if p0 or p1:
+            x = np.pad(x, ((0, 0), (0, 0), (p0, p0), (p1, p1)))
+        views = _offsets(kernel, out_size, stride, (1, 1))
+        out = x[next(views)[1]].copy(order="K")
+        for _, idx in views:
+            out += x[idx]
+        out *= scale
+        self.saved = (x.shape, kernel, stride, padding, scale)
+        return out
+
+    def backward(self, g):
+        padded_shape, kernel, stride, (p0, p1), scale = self.saved
+        n, c, hp, wp = padded_shape
+        if self.xp is not NP:
+            weight = np.full((c, 1) + tuple(kernel), scale, dtype=g.dtype)
+            geom = Geometry(stride, ((p0, p0), (p1, p1)), (1, 1), c)
+            return (ConvTranspose2dOp.apply(g, weight, None, geom=geom, out_size=(hp - 2 * p0, wp - 2 * p1)),)
+        gx = _zeros(padded_shape, _layout(g), g.dtype)
+        gs = g * scale
+        for _, idx in _offsets(kernel, g.shape[2:], stride, (1, 1)):
+            gx[idx] += gs
+        return (gx[:, :, p0:hp - p0, p1:wp - p1],)
 
 
 def _layout(a: np.ndarray) -> Tuple[int, ...]:
@@ -180,12 +211,9 @@ def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair
         raise ValueError(f"{op}: divisor_override must be a positive int, got {divisor_override!r}")
 
     def pool(x: Tensor) -> Tensor:
-        c = x.shape[1]
         dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32
-        div = divisor_override or k[0] * k[1]
-        kernel = np.full((c, 1) + k, 1.0 / div, dtype=dtype)
-        geom = Geometry(s, ((p[0], p[0]), (p[1], p[1])), (1, 1), c)
-        y = Conv2dOp.apply(x, kernel, None, geom=geom, out_size=out_size)
+        y = AvgPool2dOp.apply(x, kernel=k, stride=s, padding=p, out_size=out_size,
+                              scale=np.dtype(dtype).type(1.0 / (divisor_override or k[0] * k[1])))
         if count_include_pad or divisor_override or not (p[0] or p[1]):
             return y
         # NOTE: divide by the fraction of each window inside the image (a constant per position)
