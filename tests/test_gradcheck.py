@@ -171,6 +171,12 @@ def test_gradgradcheck_catches_a_wrong_second_derivative():
         ag.gradgradcheck(lambda x: SquareWithConstantBackward.apply(x), [x23()])
 
 
+def test_gradgradcheck_fast_mode_catches_a_wrong_second_derivative():
+    result = ag.gradgradcheck(lambda x: SquareWithConstantBackward.apply(x), [x23()], mode="fast",
+                              raise_exception=False)
+    assert not result and result.mode == "fast"
+
+
 def test_gradgradcheck_of_a_linear_function_passes():
     assert ag.gradgradcheck(lambda x: x * 3.0 + 1.0, [x23()])
 
