@@ -1,7 +1,7 @@
 """Checking and copying a state dict: every key and shape is validated before anything is written."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, List, Mapping, Tuple
 
 import numpy as np
 

@@ -5,7 +5,6 @@ composed here.
 """
 from __future__ import annotations
 
-from typing import Optional
 
 from autograd.ops import (gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus,
                           tanh, where)

@@ -1,7 +1,7 @@
 """``batch_norm`` and ``layer_norm``: one fused normalisation op, two ways of choosing its axes."""
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
