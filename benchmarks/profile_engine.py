@@ -139,6 +139,37 @@ def w4_split(sizes) -> None:
     print()
 
 
+def _rss() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmRSS"))
+
+
+def w4_graph_memory(n: int) -> None:
+    """Resident bytes and GC-tracked objects one recorded chain step keeps alive until backward."""
+    import autograd as ag
+    from benchmarks import peers
+    print(f"## W4 graph size per chain step (N = {n:.0e}, graph alive, before backward)\n")
+    print("| framework | resident bytes per step | GC-tracked Python objects per step |\n|---|---:|---:|")
+    rows = [("tapegrad", lambda: ag.tensor(np.float32(0.5), requires_grad=True))]
+    torch = peers.torch()
+    if torch is not None:
+        rows.append(("torch", lambda: torch.tensor(0.5, requires_grad=True)))
+    for name, make in rows:
+        x0 = make()
+        gc.collect()
+        gc.disable()
+        r0, o0 = _rss(), len(gc.get_objects())
+        y = x0
+        for _ in range(n):
+            y = y * 1.0001 + 0.0001
+        r1, o1 = _rss(), len(gc.get_objects())
+        del y
+        gc.enable()
+        gc.collect()
+        print(f"| {name} | {(r1 - r0) / n:.0f} | {(o1 - o0) / n:.1f} |")
+    print()
+
+
 def _profile(title: str, fn: Callable[[], None], n: int, top: int = 12) -> None:
     fn()
     pr = cProfile.Profile()
@@ -197,6 +228,8 @@ def main() -> None:
     print(f"# tapegrad engine profile (HEAD {commit})\n")
     w1_split(reps=7 if a.quick else 21)
     w4_split([1000, 100_000] if a.quick else [1000, 100_000, 1_000_000])
+    with np.errstate(over="ignore", invalid="ignore"):
+        w4_graph_memory(100_000)
     profiles(20 if a.quick else 60)
     import_rss()
 
