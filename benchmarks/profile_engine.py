@@ -13,7 +13,7 @@ The evidence behind the "why" column of benchmarks/README.md:
    (and ``nn``, ``optim``), each in a fresh interpreter, and which large
    packages the import pulls in.
 
-All timings are medians of interleaved repetitions; the machine is shared, so
+Timings are the best of interleaved repetitions (W4: best of 3 chains); the machine is shared, so
 read the ratios, not the absolute values.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ import numpy as np
 
 
 def _median_times(fns: Dict[str, Callable[[], None]], inner: int, reps: int) -> Dict[str, float]:
-    """Median seconds per call of each fn, the fns interleaved round-robin."""
+    """Best-of-reps seconds per call of each fn, the fns interleaved round-robin."""
     samples: Dict[str, list] = {k: [] for k in fns}
     for f in fns.values():
         f()
@@ -42,7 +42,9 @@ def _median_times(fns: Dict[str, Callable[[], None]], inner: int, reps: int) -> 
             for _ in range(inner):
                 f()
             samples[k].append((time.perf_counter() - t0) / inner)
-    return {k: float(np.median(v)) for k, v in samples.items()}
+    # NOTE: the best repetition, not the median: for attributing time to parts of one
+    # computation, the run least disturbed by other processes is the informative one
+    return {k: float(np.min(v)) for k, v in samples.items()}
 
 
 def w1_split(reps: int) -> None:
