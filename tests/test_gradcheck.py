@@ -99,6 +99,10 @@ def test_tuple_outputs_are_all_checked():
     assert not ag.gradcheck(fn, [x23()], raise_exception=False)
 
 
+def test_an_integer_output_next_to_a_float_one_is_accepted():
+    assert ag.gradcheck(lambda x: (x.exp(), ag.argmax(x, axis=1)), [x23()])
+
+
 def test_inputs_not_requiring_grad_are_skipped():
     c = x23(requires_grad=False)
     result = ag.gradcheck(lambda x, k: ScaledWrongExp.apply(k) + x, [x23(), c])
