@@ -10,6 +10,7 @@ even when absolute times drift.
 from __future__ import annotations
 
 import gc
+import resource
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class Row:
     n_samples: int = 0
     inner: int = 0                # iterations per sample
     ratio: Optional[float] = None  # ours / this (None on our own row)
+    faults: Optional[float] = None  # minor page faults per iteration (memory the OS hands out anew)
     note: str = ""
     extra: Dict[str, Any] = field(default_factory=dict)
 
@@ -110,6 +112,7 @@ def time_case(case: Case, settings: Settings, log: Callable[[str], None] = print
                 traceback.print_exc()
     live = [c for c in live if c.framework not in failed]
     samples: Dict[str, List[float]] = {c.framework: [] for c in live}
+    faults: Dict[str, int] = {c.framework: 0 for c in live}   # minor page faults while timed
     reps = case.reps or settings.reps
     for r in range(reps):
         k = r % len(live) if live else 0
@@ -118,7 +121,9 @@ def time_case(case: Case, settings: Settings, log: Callable[[str], None] = print
                 continue
             n = inner[c.framework]
             try:
+                f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 samples[c.framework].append(_timed(c.step, n) / n * scale)
+                faults[c.framework] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
             except Exception as e:
                 failed[c.framework] = _describe(e)
     rows = []
@@ -131,6 +136,7 @@ def time_case(case: Case, settings: Settings, log: Callable[[str], None] = print
             q1, med, q3 = np.percentile(s, [25, 50, 75])
             row.median, row.iqr = float(med), float(q3 - q1)
             row.n_samples, row.inner = len(s), inner[c.framework]
+            row.faults = faults[c.framework] / (len(s) * inner[c.framework])
         rows.append(row)
     add_ratios(rows)
     gc.collect()
@@ -185,13 +191,14 @@ def fmt(v: Optional[float], digits: int = 3) -> str:
 
 def markdown_table(rows: List[Row]) -> str:
     """The per-contender table: median, IQR, and tapegrad's time divided by this contender's."""
-    out = ["| workload | case | framework | median | IQR | unit | tapegrad / this | note |",
-           "|---|---|---|---:|---:|---|---:|---|"]
+    out = ["| workload | case | framework | median | IQR | unit | tapegrad / this | page faults / iter | note |",
+           "|---|---|---|---:|---:|---|---:|---:|---|"]
     for r in rows:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ("—" if r.role == "ours" and r.median else "")
         med = fmt(r.median) if r.median is not None else "n/a"
+        flt = "" if r.faults is None else f"{r.faults:.0f}" if r.faults >= 1 or r.faults == 0 else f"{r.faults:.2f}"
         out.append(f"| {r.workload} | {r.case} | {r.framework} | {med} | {fmt(r.iqr, 2)} | {r.unit} "
-                   f"| {ratio} | {r.note} |")
+                   f"| {ratio} | {flt} | {r.note} |")
     return "\n".join(out)
 
 
