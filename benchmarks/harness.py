@@ -58,7 +58,7 @@ class Row:
     n_samples: int = 0
     inner: int = 0                # iterations per sample
     ratio: Optional[float] = None  # ours / this (None on our own row)
-    faults: Optional[float] = None  # minor page faults per iteration (memory the OS hands out anew)
+    faults: Optional[float] = None  # minor page faults per reported unit (iteration; W4: chain step)
     note: str = ""
     extra: Dict[str, Any] = field(default_factory=dict)
 
@@ -136,7 +136,7 @@ def time_case(case: Case, settings: Settings, log: Callable[[str], None] = print
             q1, med, q3 = np.percentile(s, [25, 50, 75])
             row.median, row.iqr = float(med), float(q3 - q1)
             row.n_samples, row.inner = len(s), inner[c.framework]
-            row.faults = faults[c.framework] / (len(s) * inner[c.framework])
+            row.faults = faults[c.framework] / (len(s) * inner[c.framework] * case.per)
         rows.append(row)
     add_ratios(rows)
     gc.collect()
