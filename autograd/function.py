@@ -145,7 +145,7 @@ class Function:
         if scope_stack:
             node.scope = scope_stack[-1]
         t = _make(out, node, True)
-        if cls.is_view:
+        if cls.is_view and isinstance(args[0], Tensor):
             t._vc = args[0]._vc
         if node.saved or cls.keeps_output:
             # NOTE: versions are recorded only for nodes whose backward reads data (an Add

@@ -79,3 +79,12 @@ def test_third_derivative_of_exp():
     for _ in range(3):
         (y,) = ag.grad(y, x, create_graph=True)
     assert y.item() == pytest.approx(np.exp(0.7))
+
+
+def test_create_graph_through_matmul_with_a_constant_numpy_operand():
+    w = ag.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    a = np.array([[0.5, -1.0], [2.0, 1.0]])
+    (g,) = ag.grad(((w @ a) ** 2).sum(), w, create_graph=True)
+    (gg,) = ag.grad(g.sum(), w)
+    # d/dw sum(2 (w a) a^T) = 2 * ones @ (a a^T)
+    assert np.allclose(gg.data, 2 * np.ones((2, 2)) @ (a @ a.T))

@@ -66,7 +66,7 @@ class SetItem(Function):
 def normalize_index(index: Any, op: str = "index") -> Tuple[Any, bool, bool]:
     """Turn Tensors and lists in ``index`` into arrays; say whether it is basic and repeat-free."""
     items = index if isinstance(index, tuple) else (index,)
-    basic, unique, out = True, True, []
+    basic, out, int_arrays = True, [], []
     for it in items:
         if isinstance(it, Tensor):
             it = it._data
@@ -76,19 +76,20 @@ def normalize_index(index: Any, op: str = "index") -> Tuple[Any, bool, bool]:
                 basic = False
             elif np.issubdtype(it.dtype, np.integer):
                 basic = False
-                # NOTE: -1 and n-1 name the same position, but n is unknown here, so an
-                # array mixing signs is treated as possibly repeating (accumulation is always right)
-                if it.size > 1 and (np.unique(it).size != it.size or it.min() < 0 <= it.max()):
-                    unique = False
+                int_arrays.append(it)
             else:
                 raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {it.dtype}")
         elif isinstance(it, (float, np.floating)):
             raise IndexError(f"{op}: float index {it!r}; indices must be integers, slices, None, ... or arrays")
         out.append(it)
-    # NOTE: two integer arrays together can repeat a position even if each is repeat-free
-    n_arrays = sum(isinstance(i, np.ndarray) and i.dtype != np.bool_ for i in out)
-    if n_arrays > 1:
-        unique = False
+    # NOTE: two integer arrays together can repeat a position even if each is repeat-free,
+    # so only a single integer array is examined (np.unique costs O(n log n) per call)
+    unique = len(int_arrays) == 0
+    if len(int_arrays) == 1:
+        it = int_arrays[0]
+        # NOTE: -1 and n-1 name the same position, but n is unknown here, so an
+        # array mixing signs is treated as possibly repeating (accumulation is always right)
+        unique = it.size <= 1 or (np.unique(it).size == it.size and not it.min() < 0 <= it.max())
     result = tuple(out) if isinstance(index, tuple) else out[0]
     return result, basic, unique
 
