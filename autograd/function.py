@@ -136,7 +136,7 @@ class Function:
             out = _asarray(out) if out.__class__ in _scalar_types else _as_output(cls, out)
         if not (record and _state.enabled):
             t = _make(out, None, False)
-            if cls.is_view:
+            if cls.is_view and isinstance(args[0], Tensor):
                 t._vc = args[0]._vc
             return t
         node.parents = tuple(parents)
