@@ -177,6 +177,14 @@ def _differentiable_backward(node: Function, g: Tensor) -> Any:
     node.xp = TXP
     try:
         return type(node).backward(node, g)
+    except TypeError as e:
+        if "__array_ufunc__" not in str(e) and "does not support ufuncs" not in str(e):
+            raise
+        raise TypeError(
+            f"{node.name}.backward called a numpy function on a Tensor during "
+            "backward(create_graph=True); write the rule with operators and ctx.xp functions "
+            "(ctx.xp.exp, ctx.xp.tanh, ctx.xp.sum, ...) so that it can be differentiated again"
+        ) from e
     finally:
         node.saved, node.out = saved, out
 

@@ -234,7 +234,8 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
                 src = leaf_ids[id(p)]
                 mag = per_edge.get((id(n), i), edge_grads.get(p))
             else:
-                if not unit.individual:
+                # NOTE: an absent optional argument (a conv without bias) is not a constant to draw
+                if not unit.individual or p is None:
                     continue
                 src = f"const_{index[id(n)]}_{i}"
                 plan.add(unit.cluster, "node", src, table(None, [(_const_text(p), None)], CONST_FILL),

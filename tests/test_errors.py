@@ -147,3 +147,20 @@ def test_no_warnings_in_normal_use(recwarn):
     loss = (x @ w).relu().log_softmax(axis=1).mean()
     loss.backward()
     assert len(recwarn) == 0
+
+
+def test_numpy_call_in_a_backward_under_create_graph_names_the_op_and_ctx_xp():
+    class NumpyTanh(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return np.tanh(x)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * (1 - np.tanh(x) ** 2)
+
+    x = ag.tensor([0.5], dtype=np.float64, requires_grad=True)
+    with pytest.raises(TypeError, match="NumpyTanh.backward called a numpy function.*ctx.xp"):
+        ag.grad(NumpyTanh.apply(x).sum(), x, create_graph=True)

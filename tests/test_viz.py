@@ -599,3 +599,10 @@ def test_gradients_computed_for_a_drawing_equal_what_backward_puts_in_grad():
     loss.backward()
     for name, p in model.named_parameters():
         np.testing.assert_allclose(grads[p], p.grad.data, rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def test_an_absent_optional_argument_is_not_drawn():
+    import nn as _nn
+    conv = _nn.Conv2d(1, 2, 3, bias=False)
+    g = ag.draw_graph(conv(ag.randn(1, 1, 4, 4)))
+    assert "NoneType" not in g.source
