@@ -350,6 +350,22 @@ def test_a_loss_that_turns_nan_stops_training_naming_epoch_and_batch():
     assert np.isfinite(model.weight.data).all()
 
 
+def test_a_diverging_run_keeps_the_finished_epochs_on_the_exception():
+    x, y = _binary()
+    model = _linear()
+    calls = []
+
+    def loss_fn(out, target):
+        calls.append(1)
+        loss = F.cross_entropy(out, target)
+        # NOTE: finite during the pre-training check and epoch 1, nan from epoch 2 on
+        return loss * float("nan") if model.training and len(calls) > 1 + len(_loader(x, y)) else loss
+
+    with pytest.raises(FloatingPointError) as info:
+        nn.fit(model, loss_fn, optim.SGD(model.parameters(), lr=0.1), _loader(x, y), 3, progress=False)
+    assert [r["epoch"] for r in info.value.history.records] == [1]
+
+
 # -- evaluate ---------------------------------------------------------------------------------
 
 def test_evaluate_weights_batch_losses_by_batch_size():

@@ -132,6 +132,10 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
             if early_stopping is not None and early_stopping.step(record[monitor], model):
                 history.stopped_early = True
                 break
+    except FloatingPointError as e:
+        # NOTE: the epochs finished before the loss diverged are worth plotting
+        e.history = history
+        raise
     finally:
         if was_training is not None:
             model.train(was_training)
