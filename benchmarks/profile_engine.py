@@ -9,7 +9,8 @@ The evidence behind the "why" column of benchmarks/README.md:
    (``gc.callbacks``) at N = 1e3 and 1e5 (1e6 unless --quick).
 3. cProfile of the W2 step and of the W5 raw-op LSTM loop: the functions with
    the most own time.
-4. Import cost in resident memory (W6): numpy alone vs ``import autograd``
+4. W2 page faults per step (tapegrad vs numpy, same process).
+5. Import cost in resident memory (W6): numpy alone vs ``import autograd``
    (and ``nn``, ``optim``), each in a fresh interpreter, and which large
    packages the import pulls in.
 
@@ -204,6 +205,43 @@ def profiles(n: int) -> None:
     _profile("W5 tapegrad raw-op LSTM loop", fb, max(2, n // 4))
 
 
+def w2_faults(reps: int) -> None:
+    """Minor page faults and time per W2 step, tapegrad (raw, nn + optim) and numpy, round-robin.
+
+    Run it twice, with and without MALLOC_MMAP_THRESHOLD_=33554432
+    MALLOC_TRIM_THRESHOLD_=1073741824, to see what the faults cost.
+    """
+    import os
+    import resource
+    from benchmarks import w2_mlp
+    p = w2_mlp.problem()
+    steps = {"tapegrad raw ops": w2_mlp.tapegrad_runner(p)[0], "numpy": w2_mlp.numpy_runner(p)[0]}
+    try:
+        steps["tapegrad nn + optim"] = w2_mlp.tapegrad_nn_runner(p)[0]
+    except Exception:
+        pass
+    t = {k: [] for k in steps}
+    f = {k: [] for k in steps}
+    for s in steps.values():
+        for _ in range(5):
+            s()
+    for _ in range(reps):
+        for k, s in steps.items():
+            f0, t0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.perf_counter()
+            for _ in range(5):
+                s()
+            t[k].append((time.perf_counter() - t0) / 5 * 1e3)
+            f[k].append((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0) / 5)
+    env = "set" if os.environ.get("MALLOC_TRIM_THRESHOLD_") else "not set"
+    print(f"## W2 step: page faults (MALLOC_*_THRESHOLD_ {env})\n")
+    print("| step | median ms | / numpy | minor faults per step |\n|---|---:|---:|---:|")
+    ref = float(np.median(t["numpy"]))
+    for k in steps:
+        m = float(np.median(t[k]))
+        print(f"| {k} | {m:.2f} | {m / ref:.2f}x | {np.median(f[k]):.0f} |")
+    print()
+
+
 def import_rss() -> None:
     probe = ("import sys, importlib; [importlib.import_module(m) for m in sys.argv[1:]]; "
              "rss=[l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]; "
@@ -233,6 +271,7 @@ def main() -> None:
     with np.errstate(over="ignore", invalid="ignore"):
         w4_graph_memory(100_000)
     profiles(20 if a.quick else 60)
+    w2_faults(10 if a.quick else 30)
     import_rss()
 
 
