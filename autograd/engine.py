@@ -47,15 +47,22 @@ def _reduce_to(g: Any, shape: tuple, dtype: Any, xp: Any, node: Function) -> Any
 
 
 def _check_versions(node: Function) -> None:
-    vers = node.vers
-    for i in range(0, len(vers), 2):
-        cell, version = vers[i], vers[i + 1]
-        if cell[0] != version:
-            raise RuntimeError(
-                f"an array saved for the backward of {node.name} was modified in place after it "
-                f"was recorded (version {cell[0]}, expected {version}); compute into a new tensor "
-                "instead of using +=, [...] = or .data -= before backward"
-            )
+    """Refuse to run a backward whose saved arrays were changed in place since recording."""
+    for p, version in zip(node.parents, node.vers):
+        if version is not None:
+            owner = p._vown if p._vown is not None else p
+            if owner._ver != version:
+                raise _modified_error(node, owner._ver, version)
+    if node._ver and type(node).keeps_output:
+        raise _modified_error(node, node._ver, 0)
+
+
+def _modified_error(node: Function, now: int, then: int) -> RuntimeError:
+    return RuntimeError(
+        f"an array saved for the backward of {node.name} was modified in place after it "
+        f"was recorded (version {now}, expected {then}); compute into a new tensor "
+        "instead of using +=, [...] = or .data -= before backward"
+    )
 
 
 def _freed_error(node: Function) -> RuntimeError:
@@ -99,11 +106,8 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             out = node.out
             if out is None:
                 raise _freed_error(node)
-            vers = node.vers
-            if vers:
-                for i in range(0, len(vers), 2):
-                    if vers[i][0] != vers[i + 1]:
-                        _check_versions(node)
+            if node.vers:
+                _check_versions(node)
             if create_graph:
                 grads = _differentiable_backward(node, g)
             else:
@@ -214,7 +218,7 @@ def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
         t._grad = _make(g, None, False)
     elif t._grad._node is None and t._grad._data.flags.writeable:
         np.add(t._grad._data, g, out=t._grad._data, casting="unsafe")
-        t._grad._vc[0] += 1
+        t._grad._bump_version()
     else:
         t._grad = _make(t._grad._data + g, None, False)
 

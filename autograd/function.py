@@ -74,7 +74,8 @@ class Function:
     tensor([ 3., 12.])
     """
 
-    __slots__ = ("parents", "saved", "out", "seq", "vers", "xp", "meta", "scope", "__weakref__")
+    __slots__ = ("parents", "saved", "out", "seq", "vers", "xp", "meta", "scope", "_ver", "_vown",
+                 "__weakref__")
 
     #: ops whose backward reads ``self.out`` set this, so the output survives until backward
     keeps_output = False
@@ -137,26 +138,29 @@ class Function:
         if not (record and _state.enabled):
             t = _make(out, None, False)
             if cls.is_view and isinstance(args[0], Tensor):
-                t._vc = args[0]._vc
+                t._vown = _owner(args[0])
             return t
         node.parents = tuple(parents)
         node.seq = next(_seq)
         node.out = out
+        node._ver = 0
         if scope_stack:
             node.scope = scope_stack[-1]
         t = _make(out, node, True)
         if cls.is_view and isinstance(args[0], Tensor):
-            t._vc = args[0]._vc
+            # NOTE: a view's writes are counted by whoever owns the memory it views
+            node._vown = t._vown = _owner(args[0])
+        else:
+            node._vown = None
         if node.saved or cls.keeps_output:
             # NOTE: versions are recorded only for nodes whose backward reads data (an Add
-            # never looks at its inputs); flat (cell, version, ...) makes fewer objects for the GC
-            vc = t._vc
-            vers = [vc, vc[0]]
+            # never looks at its inputs); plain integers, so the GC can ignore the tuple
+            vers = []
             for a in args:
                 if isinstance(a, Tensor):
-                    vc = a._vc
-                    vers.append(vc)
-                    vers.append(vc[0])
+                    vers.append(_owner(a)._ver)
+                else:
+                    vers.append(None)
             node.vers = tuple(vers)
         else:
             node.vers = ()
@@ -176,4 +180,4 @@ def _as_output(cls: type, out: Any) -> np.ndarray:
     return _asarray(out)
 
 
-from autograd.tensor import Tensor, _make  # noqa: E402  (Tensor imports nothing from here at import time)
+from autograd.tensor import Tensor, _make, _owner  # noqa: E402  (Tensor imports nothing from here at import time)

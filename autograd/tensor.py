@@ -31,7 +31,7 @@ class Tensor(TensorMethods):
     # NOTE: the hot attributes are slots; rarely used ones (hooks, name) live in
     # the lazily created __dict__ with class-level defaults, so making a Tensor
     # stays cheap.
-    __slots__ = ("_data", "_node", "_rg", "_grad", "_vc", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_node", "_rg", "_grad", "_ver", "_vown", "__dict__", "__weakref__")
     __array_ufunc__ = None  # so `ndarray + Tensor` calls Tensor.__radd__
     __array_priority__ = 1000
 
@@ -45,7 +45,8 @@ class Tensor(TensorMethods):
         self._node = None
         self._rg = False
         self._grad = None
-        self._vc = [0]
+        self._ver = 0
+        self._vown = None
         if requires_grad:
             self.requires_grad = True
 
@@ -59,10 +60,10 @@ class Tensor(TensorMethods):
     def data(self, value: Any) -> None:
         if value is self._data:
             # NOTE: `t.data -= x` mutates the array in place and then assigns it back here
-            self._vc[0] += 1
+            self._bump_version()
             return
         self._data = as_array(value._data if isinstance(value, Tensor) else value, None)
-        self._vc = [0]
+        self._vown = None
 
     @property
     def requires_grad(self) -> bool:
@@ -140,8 +141,12 @@ class Tensor(TensorMethods):
 
     @property
     def _version(self) -> int:
-        """How many times the array under this tensor was changed in place."""
-        return self._vc[0]
+        """How many times the memory under this tensor was changed in place."""
+        return _owner(self)._ver
+
+    def _bump_version(self) -> None:
+        """Record that the array under this tensor was changed in place (optimizers call this)."""
+        _owner(self)._ver += 1
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number.
@@ -225,7 +230,7 @@ class Tensor(TensorMethods):
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data (and version counter) but cut off from the graph."""
         t = _make(self._data, None, False)
-        t._vc = self._vc
+        t._vown = _owner(self)
         return t
 
     def register_hook(self, hook: Callable[["Tensor"], Optional["Tensor"]]) -> "_HookHandle":
@@ -299,8 +304,23 @@ def _make(data: np.ndarray, node: Any, rg: bool) -> Tensor:
     t._node = node
     t._rg = rg
     t._grad = None
-    t._vc = [0]
+    t._ver = 0
+    t._vown = None
     return t
+
+
+def _owner(t: Tensor) -> Any:
+    """Who counts in-place writes to ``t``'s memory: the leaf or node that made the array it views.
+
+    NOTE: versions live on the owner of the memory, not on each Tensor, so that views
+    (reshape, indexing, detach) share one count and a node records plain integers.
+    """
+    o = t._vown
+    if o is None:
+        o = t._node
+        if o is None:
+            return t
+    return o
 
 
 from autograd import engine as _engine  # noqa: E402  (the engine imports Tensor, so it comes last)

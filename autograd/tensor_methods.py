@@ -150,11 +150,12 @@ class TensorMethods:
             raise ValueError(f"{name}: shapes {self.shape} and {np.shape(o)} broadcast to {shape}, "
                              f"which does not fit in place into {self.shape}")
         ufunc(self._data, o, out=self._data, casting="same_kind")
-        self._vc[0] += 1
+        self._bump_version()
         return self
 
     def _adopt(self, result) -> None:
-        self._data, self._node, self._rg, self._vc = result._data, result._node, result._rg, result._vc
+        self._data, self._node, self._rg = result._data, result._node, result._rg
+        self._ver, self._vown = 0, result._vown
 
     def __iadd__(self, other):
         return self._inplace("+=", _ops.add, np.add, other)
@@ -200,7 +201,7 @@ class TensorMethods:
             return
         idx, _, _ = _ops.index.normalize_index(index, "setitem")
         self._data[idx] = _raw(value)
-        self._vc[0] += 1
+        self._bump_version()
 
     # -- indexing and shape ----------------------------------------------------------------------
     def __getitem__(self, index):

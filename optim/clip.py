@@ -79,7 +79,7 @@ def clip_grad_norm_(parameters: Params, max_norm: float, norm_type: float = 2.0,
     if not coef == 1.0:  # NOTE: also true for NaN, which spreads to the gradients as in PyTorch
         for p in params:
             np.multiply(p.grad.data, coef, out=p.grad.data, casting="unsafe")
-            p.grad._vc[0] += 1
+            p.grad._bump_version()
     return Tensor(np.asarray(total, dtype=dtype))
 
 
@@ -98,4 +98,4 @@ def clip_grad_value_(parameters: Params, clip_value: float) -> None:
         raise ValueError(f"{name}: clip_value must be a number >= 0, got {clip_value!r}")
     for p in _grads(name, parameters):
         np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
-        p.grad._vc[0] += 1
+        p.grad._bump_version()

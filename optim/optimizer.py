@@ -147,7 +147,7 @@ class Optimizer:
                     p.grad = Tensor(np.zeros_like(g.data))
                 else:
                     g.data.fill(0)
-                    g._vc[0] += 1
+                    g._bump_version()
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s value if given.
@@ -175,7 +175,7 @@ class Optimizer:
                 if not state:
                     state = self.state[p] = self._init_state(p.data, group)
                 self._update(p.data, g.data, state, group)
-                p._vc[0] += 1  # the array changed in place: a graph that saved it must refuse
+                p._bump_version()  # the array changed in place: a graph that saved it must refuse
         self._step_count += 1
         return loss
 

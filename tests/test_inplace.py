@@ -141,3 +141,31 @@ def test_copy_into_a_constant_tensor_keeps_the_array():
     arr = t.data
     t.copy_(ag.tensor([1.0, 2.0]))
     assert t.data is arr and t.tolist() == [1.0, 2.0]
+
+
+def test_updating_a_parameter_whose_view_was_saved_is_detected():
+    w = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    x = ag.tensor([[1.0, 0.0], [0.0, 1.0]], requires_grad=True)
+    y = (x @ w.T).sum()          # MatMul saves the transposed view of w's array
+    with ag.no_grad():
+        w -= 1.0                  # e.g. optimizer.step() before loss.backward()
+    with pytest.raises(RuntimeError, match="MatMul.*modified in place"):
+        y.backward()
+
+
+def test_in_place_write_into_a_view_of_a_non_leaf_is_detected():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    y = (h * h).sum()
+    with ag.no_grad():
+        h[0:1].detach().fill_(0.0)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+def test_version_counts_are_shared_by_views_of_the_same_memory():
+    w = ag.zeros(2, 3)
+    v = w.reshape(6)
+    before = w._version
+    v[0] = 1.0
+    assert w._version == before + 1 and w.data[0, 0] == 1.0
