@@ -22,6 +22,8 @@ from autograd.grad_mode import _state
 from autograd.tensor import Tensor, _make
 from autograd.xp import NP, TXP
 
+_ONES: dict = {}
+
 #: hooks on non-leaf tensors, keyed by the node that made the tensor
 node_hooks: "weakref.WeakKeyDictionary[Function, list]" = weakref.WeakKeyDictionary()
 
@@ -235,7 +237,12 @@ def _root_gradient(t: Tensor, gradient: Any, create_graph: bool, who: str) -> An
                 f"{who}: grad can be implicitly created only for one-element outputs; this one "
                 f"has shape {t.shape}, so pass gradient= (an array of shape {t.shape})"
             )
-        g = np.ones(t.shape, dtype=t.dtype)
+        key = (t.shape, t.dtype)
+        g = _ONES.get(key)
+        if g is None:
+            # NOTE: one read-only array per (shape, dtype) serves every scalar loss
+            g = _ONES[key] = np.ones(t.shape, dtype=t.dtype)
+            g.flags.writeable = False
     else:
         garr = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
         if garr.shape != t.shape:

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from scipy import special as _special
+from autograd import special as _special
 
 
 def _scatter_add(shape: tuple, index: Any, g: np.ndarray, unique: bool = False) -> np.ndarray:
@@ -35,14 +35,9 @@ def _broadcast_to(a: np.ndarray, shape: tuple) -> np.ndarray:
     return np.broadcast_to(a, shape)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # NOTE: scipy's expit is stable for large |x| and keeps float32
-    return _special.expit(x)
-
-
 NP = SimpleNamespace(
     exp=np.exp, log=np.log, sqrt=np.sqrt, sin=np.sin, cos=np.cos, tanh=np.tanh,
-    abs=np.abs, sign=np.sign, sigmoid=_sigmoid, erf=_special.erf,
+    abs=np.abs, sign=np.sign, sigmoid=_special.sigmoid, erf=_special.erf,
     where=np.where, maximum=np.maximum, minimum=np.minimum,
     sum=np.sum, reshape=np.reshape, transpose=np.transpose, swapaxes=np.swapaxes,
     expand_dims=np.expand_dims, squeeze=np.squeeze, broadcast_to=_broadcast_to,

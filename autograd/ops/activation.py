@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special
+from autograd.special import sigmoid as _sigmoid
 
 from autograd.function import Function
 from autograd.tensor import Tensor
@@ -42,7 +42,7 @@ class Sigmoid(Function):
     keeps_output = True
 
     def forward(self, x):
-        return special.expit(x)
+        return _sigmoid(x)
 
     def backward(self, g):
         z = self.out

@@ -5,7 +5,7 @@ import math
 from typing import Any, Optional
 
 import numpy as np
-from scipy import special
+from autograd import special
 
 from autograd.function import Function
 from autograd.tensor import Tensor
