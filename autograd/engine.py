@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import _MANY, _UNARY, Function
 from autograd.grad_mode import _state
 from autograd.tensor import Tensor, _make
 from autograd.xp import NP, TXP
@@ -117,7 +117,13 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 grads = type(node).backward(node, g)
             if grads.__class__ is not tuple:
                 grads = tuple(grads) if isinstance(grads, list) else (grads,)
-            parents = node.parents
+            p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
+            if p1 is _UNARY:
+                parents = (node._p0,)
+            elif node._p0 is _MANY:
+                parents = p1
+            else:
+                parents = (node._p0, p1)
             if len(grads) != len(parents):
                 raise RuntimeError(
                     f"{node.name}.backward returned {len(grads)} gradients for "

@@ -41,6 +41,8 @@ from autograd.grad_mode import _state
 _ndarray = np.ndarray
 _asarray = np.asarray
 _seq = itertools.count()
+_UNARY = object()  # _p1 of a one-argument node
+_MANY = object()   # _p0 of a node with three or more arguments (then _p1 holds them all)
 _scalar_types = frozenset({np.float16, np.float32, np.float64, np.longdouble, np.int8, np.int16,
                            np.int32, np.int64, np.uint8, np.bool_, float, int, bool})
 _new = object.__new__
@@ -74,8 +76,11 @@ class Function:
     tensor([ 3., 12.])
     """
 
-    __slots__ = ("parents", "saved", "out", "seq", "vers", "xp", "meta", "scope", "_ver", "_vown",
-                 "__weakref__")
+    # NOTE: one or two parents are kept in slots of their own rather than in a tuple: the
+    # tuple would be one more object for Python's cyclic GC to traverse per node, and GC
+    # time grows with the number of live graph objects (see ``parents``).
+    __slots__ = ("_p0", "_p1", "saved", "out", "seq", "vers", "xp", "meta", "scope", "_ver",
+                 "_vown", "__weakref__")
 
     #: ops whose backward reads ``self.out`` set this, so the output survives until backward
     keeps_output = False
@@ -97,6 +102,16 @@ class Function:
     @property
     def saved_tensors(self) -> Tuple[Any, ...]:
         return self.saved
+
+    @property
+    def parents(self) -> Tuple[Any, ...]:
+        """For each forward argument: its node (a non-leaf input), the leaf Tensor, or the raw value."""
+        p1 = self._p1
+        if p1 is _UNARY:
+            return (self._p0,)
+        if self._p0 is _MANY:
+            return p1
+        return (self._p0, p1)
 
     @property
     def needs_input_grad(self) -> Tuple[bool, ...]:
@@ -140,7 +155,13 @@ class Function:
             if cls.is_view and isinstance(args[0], Tensor):
                 t._vown = _owner(args[0])
             return t
-        node.parents = tuple(parents)
+        n = len(parents)
+        if n == 2:
+            node._p0, node._p1 = parents
+        elif n == 1:
+            node._p0, node._p1 = parents[0], _UNARY
+        else:
+            node._p0, node._p1 = _MANY, tuple(parents)
         node.seq = next(_seq)
         node.out = out
         node._ver = 0
