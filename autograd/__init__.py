@@ -13,6 +13,7 @@ from autograd.function import Function
 from autograd import ops
 from autograd.ops import *  # noqa: F401,F403  (the op functions: exp, sum, reshape, ...)
 from autograd.ops import PRIMITIVES
+from autograd.anomaly import detect_anomaly
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.engine import backward, grad
 from autograd.creation import (arange, as_tensor, eye, from_numpy, full, full_like, linspace, ones,

@@ -17,6 +17,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from autograd.anomaly import check_backward
+from autograd.anomaly import enabled as _anomaly
 from autograd.function import _MANY, _UNARY, Function
 from autograd.grad_mode import _state
 from autograd.tensor import Tensor, _make
@@ -117,6 +119,8 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 grads = type(node).backward(node, g)
             if grads.__class__ is not tuple:
                 grads = tuple(grads) if isinstance(grads, list) else (grads,)
+            if _anomaly[0]:
+                check_backward(node.name, grads, g)
             p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
             if p1 is _UNARY:
                 parents = (node._p0,)

@@ -36,6 +36,8 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
+from autograd.anomaly import check_forward
+from autograd.anomaly import enabled as _anomaly
 from autograd.grad_mode import _state
 
 _ndarray = np.ndarray
@@ -150,6 +152,8 @@ class Function:
         if out.__class__ is not _ndarray:
             # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays
             out = _asarray(out) if out.__class__ in _scalar_types else _as_output(cls, out)
+        if _anomaly[0]:
+            check_forward(cls.__name__, out, arrays)
         if not (record and _state.enabled):
             t = _make(out, None, False)
             if cls.is_view and isinstance(args[0], Tensor):

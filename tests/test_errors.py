@@ -164,3 +164,24 @@ def test_numpy_call_in_a_backward_under_create_graph_names_the_op_and_ctx_xp():
     x = ag.tensor([0.5], dtype=np.float64, requires_grad=True)
     with pytest.raises(TypeError, match="NumpyTanh.backward called a numpy function.*ctx.xp"):
         ag.grad(NumpyTanh.apply(x).sum(), x, create_graph=True)
+
+
+def test_detect_anomaly_names_the_forward_op_that_made_a_nan():
+    x = ag.tensor([-1.0, 4.0], requires_grad=True)
+    with ag.detect_anomaly():
+        with pytest.raises(FloatingPointError, match=r"Sqrt produced nan in forward \(output shape \(2,\)"):
+            x.sqrt()
+
+
+def test_detect_anomaly_names_the_backward_op_that_made_an_inf():
+    x = ag.tensor([0.0, 4.0], requires_grad=True)
+    y = x.sqrt().sum()          # finite forward, but d sqrt / dx = inf at 0
+    with ag.detect_anomaly():
+        with pytest.raises(FloatingPointError, match=r"Sqrt.backward produced inf in the gradient of its input 0"):
+            y.backward()
+
+
+def test_without_detect_anomaly_nan_passes_silently_as_in_numpy():
+    x = ag.tensor([-1.0], requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(x.sqrt().item())
