@@ -143,6 +143,14 @@ def time_case(case: Case, settings: Settings, log: Callable[[str], None] = print
     return rows
 
 
+def run_cases(cases: List[Case], settings: Settings, targets: Callable[[List[Row]], List["Target"]]):
+    """Time every case of a workload and judge its rows against the workload's targets."""
+    rows: List[Row] = []
+    for case in cases:
+        rows += time_case(case, settings)
+    return rows, targets(rows)
+
+
 def add_ratios(rows: List[Row]) -> None:
     """Fill ``ratio`` = ours / this for every row of a case that has a time."""
     ours = next((r for r in rows if r.role == "ours" and r.median is not None), None)

@@ -10,7 +10,7 @@ from typing import List, Tuple
 import numpy as np
 
 from benchmarks import peers
-from benchmarks.harness import Case, Contender, Row, Settings, Target, check_close, find, time_case
+from benchmarks.harness import Case, Contender, Row, Settings, Target, check_close, find, run_cases
 
 WORKLOAD = "W1"
 CASE = "5 ops + backward, x (64,)"
@@ -79,10 +79,7 @@ def cases(settings: Settings) -> List[Case]:
 
 
 def run(settings: Settings) -> Tuple[List[Row], List[Target]]:
-    rows = []
-    for case in cases(settings):
-        rows += time_case(case, settings)
-    return rows, targets(rows)
+    return run_cases(cases(settings), settings, targets)
 
 
 def targets(rows: List[Row]) -> List[Target]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from benchmarks import peers
 from benchmarks.harness import (Case, CheckFailed, Contender, Row, Settings, Target, check_close, find,
-                                time_case)
+                                run_cases)
 
 WORKLOAD = "W2"
 CASE = "MLP 784-512-256-10 step, batch 128"
@@ -249,10 +249,7 @@ def cases(settings: Settings) -> List[Case]:
 
 
 def run(settings: Settings) -> Tuple[List[Row], List[Target]]:
-    rows = []
-    for case in cases(settings):
-        rows += time_case(case, settings)
-    return rows, targets(rows)
+    return run_cases(cases(settings), settings, targets)
 
 
 def targets(rows: List[Row]) -> List[Target]:

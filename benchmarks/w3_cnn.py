@@ -17,7 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from benchmarks import peers
 from benchmarks.harness import (Case, CheckFailed, Contender, Row, Settings, Target, check_close, find,
-                                time_case)
+                                run_cases)
 
 WORKLOAD = "W3"
 CASE = "CNN step, batch 64, 1x28x28"
@@ -285,10 +285,7 @@ def cases(settings: Settings) -> List[Case]:
 
 
 def run(settings: Settings) -> Tuple[List[Row], List[Target]]:
-    rows = []
-    for case in cases(settings):
-        rows += time_case(case, settings)
-    return rows, targets(rows)
+    return run_cases(cases(settings), settings, targets)
 
 
 def targets(rows: List[Row]) -> List[Target]:

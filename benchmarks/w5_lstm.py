@@ -18,7 +18,7 @@ import numpy as np
 
 from benchmarks import peers
 from benchmarks.harness import (Case, CheckFailed, Contender, Row, Settings, Target, check_close, find,
-                                time_case)
+                                run_cases)
 
 WORKLOAD = "W5"
 CASE = "LSTM T32 B32 I64 H128, fwd+sum+bwd"
@@ -250,10 +250,7 @@ def cases(settings: Settings) -> List[Case]:
 
 
 def run(settings: Settings) -> Tuple[List[Row], List[Target]]:
-    rows = []
-    for case in cases(settings):
-        rows += time_case(case, settings)
-    return rows, targets(rows)
+    return run_cases(cases(settings), settings, targets)
 
 
 def targets(rows: List[Row]) -> List[Target]:

@@ -36,10 +36,7 @@ def _mode_for(monitor: str, early_stopping: Any) -> str:
 
 
 def _wants_metric(scheduler: Any) -> bool:
-    try:
-        from optim.lr_scheduler import ReduceLROnPlateau
-    except ImportError:  # pragma: no cover (optim without ReduceLROnPlateau)
-        return type(scheduler).__name__ == "ReduceLROnPlateau"
+    from optim.lr_scheduler import ReduceLROnPlateau
     return isinstance(scheduler, ReduceLROnPlateau)
 
 
