@@ -7,6 +7,7 @@ import numpy as np
 
 from autograd.function import Function, _wants_grad
 from autograd.tensor import Tensor
+from autograd.xp import _scatter_add
 
 
 class GetItem(Function):
@@ -34,12 +35,7 @@ class ScatterAdd(Function):
 
     def forward(self, g, shape, index, unique=False):
         self.saved = (index,)
-        out = np.zeros(shape, dtype=g.dtype)
-        if unique:
-            out[index] = g
-        else:
-            np.add.at(out, index, g)
-        return out
+        return _scatter_add(shape, index, g, unique)
 
     def backward(self, gz):
         return (gz[self.saved[0]],)
