@@ -109,7 +109,7 @@ def test_seed_and_generator_together_are_rejected():
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5, True, None])
 def test_non_positive_or_non_integer_batch_size_is_rejected_naming_it(bad):
-    with pytest.raises(ValueError, match=f"batch_size must be a positive integer, got {bad!r}"):
+    with pytest.raises(ValueError, match=f"DataLoader: batch_size must be a positive integer, got {bad!r}"):
         DataLoader(_xy(), batch_size=bad)
 
 

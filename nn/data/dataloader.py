@@ -78,7 +78,7 @@ def _collate_field(values: list, where: str) -> Tensor:
 
 def _check_batch_size(batch_size: Any) -> int:
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
     return int(batch_size)
 
 
