@@ -110,8 +110,22 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             out = node.out
             if out is None:
                 raise _freed_error(node)
-            if node.vers:
-                _check_versions(node)
+            p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
+            if p1 is _UNARY:
+                parents = (node._p0,)
+            elif node._p0 is _MANY:
+                parents = p1
+            else:
+                parents = (node._p0, p1)
+            vers = node.vers
+            if vers:
+                for p, version in zip(parents, vers):
+                    if version is not None:
+                        o = p._vown if p._vown is not None else p
+                        if o._ver != version:
+                            _check_versions(node)
+                if node._ver:
+                    _check_versions(node)
             if create_graph:
                 grads = _differentiable_backward(node, g)
             else:
@@ -121,13 +135,6 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 grads = tuple(grads) if isinstance(grads, list) else (grads,)
             if _anomaly[0]:
                 check_backward(node.name, grads, g)
-            p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
-            if p1 is _UNARY:
-                parents = (node._p0,)
-            elif node._p0 is _MANY:
-                parents = p1
-            else:
-                parents = (node._p0, p1)
             if len(grads) != len(parents):
                 raise RuntimeError(
                     f"{node.name}.backward returned {len(grads)} gradients for "

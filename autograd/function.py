@@ -183,7 +183,12 @@ class Function:
             vers = []
             for a in args:
                 if isinstance(a, Tensor):
-                    vers.append(_owner(a)._ver)
+                    o = a._vown  # NOTE: tensor._owner(a), inlined
+                    if o is None:
+                        o = a._node
+                        if o is None:
+                            o = a
+                    vers.append(o._ver)
                 else:
                     vers.append(None)
             node.vers = tuple(vers)
