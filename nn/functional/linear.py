@@ -19,7 +19,10 @@ class LinearFn(Function):
         self.saved = (x, w)
         y = np.matmul(x, w.T)
         if b is not None:
-            y = y + b
+            if b.dtype == y.dtype:
+                y += b  # NOTE: y is matmul's fresh array: adding in place saves an output-sized temporary
+            else:
+                y = y + b
         return y
 
     def backward(self, g):
