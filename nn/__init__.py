@@ -30,3 +30,4 @@ from nn.training import Checkpoint, History, evaluate, fit, metrics
 from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
+from nn.layers.rnn import LSTM

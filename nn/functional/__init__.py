@@ -31,3 +31,5 @@ __all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_poo
             "adaptive_avg_pool2d"]
 from nn.functional.conv import conv2d_weight
 __all__ += ["conv2d_weight"]
+from nn.functional.rnn import lstm
+__all__ += ["lstm"]

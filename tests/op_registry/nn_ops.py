@@ -337,3 +337,34 @@ SPECS = [
     OpSpec("nn.weight_decay", lambda w1, w2: nn.weight_decay([w1, w2], 0.1),
            apart(2, extra=st.just({})), lambda w1, w2: 0.1 * ((w1 * w1).sum() + (w2 * w2).sum())),
 ]
+
+
+# -- nn.LSTM (one fused op, first-order only) ---------------------------------------------------
+
+@st.composite
+def lstm_case(draw: Any) -> tuple:
+    t, b, i, h = (draw(st.integers(1, n)) for n in (3, 2, 3, 3))
+    shapes = [(t, b, i), (1, b, h), (1, b, h), (4 * h, i), (4 * h, h), (4 * h,), (4 * h,)]
+    return [draw(arrays(s, **SMOOTH)) for s in shapes], {}
+
+
+def _lstm(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+    m = _with(nn.LSTM(x.shape[2], w_hh.shape[1], dtype=np.float64),
+              weight_ih_l0=w_ih, weight_hh_l0=w_hh, bias_ih_l0=b_ih, bias_hh_l0=b_hh)
+    out, (h, c) = m(x, (h0, c0))
+    return out, h, c
+
+
+def _torch_lstm(x, h0, c0, w_ih, w_hh, b_ih, b_hh):
+    # NOTE: the cell written out with plain torch ops (no fused kernel), gates in (i, f, g, o) order
+    h, c, outs = h0[0], c0[0], []
+    for xt in x:
+        i, f, g, o = (xt @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, dim=1)
+        c = T.sigmoid(f) * c + T.sigmoid(i) * T.tanh(g)
+        h = T.sigmoid(o) * T.tanh(c)
+        outs.append(h)
+    return T.stack(outs), h[None], c[None]
+
+
+SPECS.append(OpSpec("nn.LSTM", _lstm, lstm_case(), _torch_lstm, second_order=False,
+                    notes="hand-written BPTT; create_graph=True is refused"))
