@@ -40,13 +40,18 @@ class LSTMFn(Function):
         T, B, I = x.shape
         H = w_hh.shape[1]
         dt = np.result_type(*(a for a in (x, h0, c0, w_ih, w_hh, b_ih, b_hh) if a is not None))
+        # NOTE: the gate rows are reordered (i, f, g, o) -> (i, f, o, g) for the forward pass
+        # only, so the three sigmoid gates of a step are one block and take one sigmoid call
+        # (the stable sigmoid has a fixed cost per call); backward reads the activations in
+        # this order and writes its gradients in PyTorch's order, so nothing is permuted back
+        perm = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]
         # NOTE: the input projection does not depend on h, so every step's share is one
         # (T*B, I) x (I, 4H) matmul, hoisted out of the loop; both biases are folded in here
-        A = np.matmul(x.reshape(T * B, I), w_ih.T).astype(dt, copy=False).reshape(T, B, 4 * H)
+        A = np.matmul(x.reshape(T * B, I), w_ih[perm].T).astype(dt, copy=False).reshape(T, B, 4 * H)
         if b_ih is not None:
-            A += b_ih
+            A += b_ih[perm]
         if b_hh is not None:
-            A += b_hh
+            A += b_hh[perm]
         # NOTE: one buffer holds h0, h_1..h_T and c_T: the output is the view buf[1:], and
         # buf[:T] is the (T*B, H) matrix of previous states that dW_hh needs, with no copy
         buf = np.empty((T + 2, B, H), dt)
@@ -54,18 +59,17 @@ class LSTMFn(Function):
         C = np.empty((T + 1, B, H), dt)  # C[0] = c0, C[t] = c_t
         C[0] = 0 if c0 is None else c0
         TC = np.empty((T, B, H), dt)     # tanh(c_t), reused by backward
-        w_hhT = w_hh.T
+        w_hhT = w_hh[perm].T
         for t in range(T):
-            a = A[t]  # becomes the activated gates (i, f, g, o) in place: backward's cache
+            a = A[t]  # becomes the activated gates (i, f, o, g) in place: backward's cache
             a += np.matmul(buf[t], w_hhT)
-            a[:, :2 * H] = sigmoid(a[:, :2 * H])           # i, f
-            np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])  # g
-            a[:, 3 * H:] = sigmoid(a[:, 3 * H:])           # o
+            a[:, :3 * H] = sigmoid(a[:, :3 * H])           # i, f, o
+            np.tanh(a[:, 3 * H:], out=a[:, 3 * H:])         # g
             c = C[t + 1]
             np.multiply(a[:, H:2 * H], C[t], out=c)
-            c += a[:, :H] * a[:, 2 * H:3 * H]
+            c += a[:, :H] * a[:, 3 * H:]
             np.tanh(c, out=TC[t])
-            np.multiply(a[:, 3 * H:], TC[t], out=buf[t + 1])
+            np.multiply(a[:, 2 * H:3 * H], TC[t], out=buf[t + 1])
         buf[T + 1] = C[T]
         self.saved = (x, w_ih, w_hh, A, C, TC, buf)
         return buf[1:]
@@ -87,8 +91,8 @@ class LSTMFn(Function):
         dc = np.array(g[T], dtype=dt)         # dL/dc_T from the c_n output (a copy we own)
         for t in range(T - 1, -1, -1):
             a, tc, d = A[t], TC[t], dA[t]
-            i, f, gg, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-            di, df, dg, do = d[:, :H], d[:, H:2 * H], d[:, 2 * H:3 * H], d[:, 3 * H:]
+            i, f, o, gg = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]  # forward's order
+            di, df, dg, do = d[:, :H], d[:, H:2 * H], d[:, 2 * H:3 * H], d[:, 3 * H:]  # PyTorch's
             dh += g[t]
             np.multiply(dh, tc, out=do)
             do *= o * (one - o)
