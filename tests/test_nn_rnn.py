@@ -65,9 +65,10 @@ def test_zero_initial_state_by_default_equals_torch():
     np.testing.assert_allclose(mine[0].grad.numpy(), want[0].grad.numpy(), rtol=0, atol=1e-10)
 
 
-def test_two_layers_batch_first_equal_torch():
+@pytest.mark.parametrize("num_layers, batch_first", [(2, False), (1, True)], ids=["two_layers", "batch_first"])
+def test_stacked_or_batch_first_equals_torch(num_layers, batch_first):
     torch = pytest.importorskip("torch")
-    ours, theirs, mine, want, outs, touts = _run_both(torch, num_layers=2, batch_first=True)
+    ours, theirs, mine, want, outs, touts = _run_both(torch, num_layers=num_layers, batch_first=batch_first)
     for o, t in zip(outs, touts):
         np.testing.assert_allclose(o.numpy(), t.detach().numpy(), rtol=0, atol=1e-10)
     for a, b in zip(mine, want):
@@ -126,3 +127,12 @@ def test_create_graph_is_refused_with_a_clear_message():
     out, _ = nn.LSTM(I, H)(x)
     with pytest.raises(RuntimeError, match="lstm: second derivatives are not supported"):
         out.sum().backward(create_graph=True)
+
+
+def test_input_changed_in_place_after_forward_is_detected():
+    m = nn.LSTM(I, H)
+    x = ag.randn(T, B, I)
+    out, _ = m(x)
+    x += 1  # LSTMFn saved x: its weight gradients would be wrong
+    with pytest.raises(RuntimeError, match="LSTMFn was modified in place"):
+        out.sum().backward()
