@@ -143,6 +143,32 @@ def time_case(case: Case, settings: Settings, log: Callable[[str], None] = print
     return rows
 
 
+def raw_sgd_runners(loss_fn: Callable[[], Any], params: Dict[str, Any], lr: float):
+    """``step`` (forward, backward, SGD by hand on ``.data``) and ``gradients`` (the loss and
+    a copy of every parameter's gradient) for a tapegrad workload written with raw ops."""
+    import autograd as ag
+
+    def step():
+        loss = loss_fn()
+        loss.backward()
+        with ag.no_grad():
+            for t in params.values():
+                t.data -= lr * t.grad.data
+                t.grad = None
+        return loss
+
+    def gradients():
+        loss = loss_fn()
+        loss.backward()
+        g = {k: t.grad.data.copy() for k, t in params.items()}
+        for t in params.values():
+            t.grad = None
+        g["loss"] = loss.data
+        return g
+
+    return step, gradients
+
+
 def run_cases(cases: List[Case], settings: Settings, targets: Callable[[List[Row]], List["Target"]]):
     """Time every case of a workload and judge its rows against the workload's targets."""
     rows: List[Row] = []

@@ -17,7 +17,7 @@ import numpy as np
 
 from benchmarks import peers
 from benchmarks.harness import (Case, CheckFailed, Contender, Row, Settings, Target, check_close, find,
-                                run_cases)
+                                raw_sgd_runners, run_cases)
 
 WORKLOAD = "W2"
 CASE = "MLP 784-512-256-10 step, batch 128"
@@ -58,25 +58,7 @@ def tapegrad_runner(p: Dict[str, np.ndarray]):
         z = h @ P["W3"] + P["b3"]
         return -ag.log_softmax(z, axis=1)[rows, y].mean()
 
-    def step():
-        loss = loss_fn()
-        loss.backward()
-        with ag.no_grad():
-            for t in P.values():
-                t.data -= LR * t.grad.data
-                t.grad = None
-        return loss
-
-    def gradients():
-        loss = loss_fn()
-        loss.backward()
-        g = {k: t.grad.data.copy() for k, t in P.items()}
-        for t in P.values():
-            t.grad = None
-        g["loss"] = loss.data
-        return g
-
-    return step, gradients
+    return raw_sgd_runners(loss_fn, P, LR)
 
 
 # -- tapegrad, nn + optim ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from benchmarks import peers
 from benchmarks.harness import (Case, CheckFailed, Contender, Row, Settings, Target, check_close, find,
-                                run_cases)
+                                raw_sgd_runners, run_cases)
 
 WORKLOAD = "W3"
 CASE = "CNN step, batch 64, 1x28x28"
@@ -164,25 +164,7 @@ def tapegrad_runner(p: Dict[str, np.ndarray]):
         z = F.linear(h.reshape(BATCH, -1), P["fc.weight"], P["fc.bias"])
         return F.cross_entropy(z, y)
 
-    def step():
-        loss = loss_fn()
-        loss.backward()
-        with ag.no_grad():
-            for t in P.values():
-                t.data -= LR * t.grad.data
-                t.grad = None
-        return loss
-
-    def gradients():
-        loss = loss_fn()
-        loss.backward()
-        g = {k: t.grad.data.copy() for k, t in P.items()}
-        for t in P.values():
-            t.grad = None
-        g["loss"] = loss.data
-        return g
-
-    return step, gradients
+    return raw_sgd_runners(loss_fn, P, LR)
 
 
 # -- PyTorch -------------------------------------------------------------------------------------------------
