@@ -12,7 +12,7 @@ Gradients for broadcast inputs are summed back to the input's shape here, in
 from __future__ import annotations
 
 import weakref
-from heapq import heappop, heappush
+from heapq import heappop, heappush, heappushpop
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -82,9 +82,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     # NOTE: the per-node loop below is the backward hot path: helpers are inlined and
     # checks ordered so that the common case (no hooks, no broadcasting) does the least.
     xp = TXP if create_graph else NP
-    pending: dict = {}
+    pending: dict = {}  # node -> its gradient so far; every pending node but `node` is on the heap
     heap: list = []
-    leaves: dict = {}
+    leaves: dict = {}  # leaf tensor -> [tensor, gradient]
 
     for t, g in zip(roots, root_grads):
         n = t._node
@@ -99,9 +99,10 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     prev_mode = _state.enabled
     _state.enabled = create_graph
     hooked = node_hooks.data  # NOTE: the WeakKeyDictionary's own dict: a cheap emptiness test
+    anomaly = _anomaly[0]
+    node = heappop(heap)[1] if heap else None
     try:
-        while heap:
-            node = heappop(heap)[1]
+        while node is not None:
             g = pending.pop(node)
             if hooked and node in node_hooks:
                 g = _call_hooks(node_hooks[node], g, create_graph)
@@ -133,7 +134,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 grads = type(node).backward(node, g)
             if grads.__class__ is not tuple:
                 grads = tuple(grads) if isinstance(grads, list) else (grads,)
-            if _anomaly[0]:
+            if anomaly:
                 check_backward(node.name, grads, g)
             if len(grads) != len(parents):
                 raise RuntimeError(
@@ -144,6 +145,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 node.meta = (out.shape, out.dtype)  # NOTE: the tape and drawings still show shapes
                 node.saved = None
                 node.out = None
+            nxt = None
             for p, gi in zip(parents, grads):
                 if gi is None:
                     continue
@@ -155,6 +157,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                         gi = _reduce_to(gi, pout.shape, pout.dtype, xp, node)
                     if p in pending:
                         pending[p] = pending[p] + gi
+                    elif nxt is None:
+                        pending[p] = gi
+                        nxt = p
                     else:
                         pending[p] = gi
                         heappush(heap, (-p.seq, p))
@@ -162,7 +167,19 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                     data = p._data
                     if gi.shape != data.shape or gi.dtype is not data.dtype:
                         gi = _reduce_to(gi, data.shape, data.dtype, xp, node)
-                    _to_leaf(leaves, p, gi)
+                    entry = leaves.get(p)  # NOTE: _to_leaf, inlined
+                    if entry is None:
+                        leaves[p] = [p, gi]
+                    else:
+                        entry[1] = entry[1] + gi
+            # NOTE: a parent that became pending here is usually the next node (a chain);
+            # it goes through the heap only when a node with a later ``seq`` is waiting
+            if nxt is None:
+                node = heappop(heap)[1] if heap else None
+            elif heap:
+                node = heappushpop(heap, (-nxt.seq, nxt))[1]
+            else:
+                node = nxt
     finally:
         _state.enabled = prev_mode
 
@@ -178,9 +195,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
 
 
 def _to_leaf(leaves: dict, t: Tensor, g: Any) -> None:
-    entry = leaves.get(id(t))
+    entry = leaves.get(t)
     if entry is None:
-        leaves[id(t)] = [t, g]
+        leaves[t] = [t, g]
     else:
         entry[1] = entry[1] + g
 

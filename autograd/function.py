@@ -135,48 +135,84 @@ class Function:
         # arguments, no helper calls) and is the only place that builds nodes.
         node = _new(cls)
         node.saved = ()
-        record = False
-        arrays = []
-        parents = []
-        for a in args:
+        if len(args) == 2:
+            # NOTE: binary ops are most of the traffic; their arguments are unpacked without lists
+            a, b = args
             if isinstance(a, Tensor):
-                arrays.append(a._data)
-                if a._rg:
-                    record = True
-                n = a._node
-                parents.append(a if n is None else n)
+                da = a._data
+                record = a._rg
+                pa = a._node
+                if pa is None:  # NOTE: a leaf is its own parent entry
+                    pa = a
             else:
-                arrays.append(a)
-                parents.append(a)
-        out = cls.forward(node, *arrays, **kwargs)
+                da = pa = a
+                record = False
+            if isinstance(b, Tensor):
+                db = b._data
+                if b._rg:
+                    record = True
+                pb = b._node
+                if pb is None:
+                    pb = b
+            else:
+                db = pb = b
+            out = cls.forward(node, da, db, **kwargs) if kwargs else cls.forward(node, da, db)
+        elif len(args) == 1:
+            a = args[0]
+            if isinstance(a, Tensor):
+                da = a._data
+                record = a._rg
+                pa = a._node
+                if pa is None:
+                    pa = a
+            else:
+                da = pa = a
+                record = False
+            pb = _UNARY
+            out = cls.forward(node, da, **kwargs) if kwargs else cls.forward(node, da)
+        else:
+            record = False
+            arrays = []
+            parents = []
+            for a in args:
+                if isinstance(a, Tensor):
+                    arrays.append(a._data)
+                    if a._rg:
+                        record = True
+                    parents.append(a if a._node is None else a._node)
+                else:
+                    arrays.append(a)
+                    parents.append(a)
+            pa, pb = _MANY, tuple(parents)
+            out = cls.forward(node, *arrays, **kwargs)
         if out.__class__ is not _ndarray:
             # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays
             out = _asarray(out) if out.__class__ in _scalar_types else _as_output(cls, out)
         if _anomaly[0]:
-            check_forward(cls.__name__, out, arrays)
+            check_forward(cls.__name__, out, [a._data if isinstance(a, Tensor) else a for a in args])
+        t = _new(Tensor)  # NOTE: tensor._make, inlined
+        t._data = out
+        t._grad = None
+        t._ver = 0
         if not (record and _state.enabled):
-            t = _make(out, None, False)
-            if cls.is_view and isinstance(args[0], Tensor):
-                t._vown = _owner(args[0])
+            t._node = None
+            t._rg = False
+            t._vown = _owner(args[0]) if cls.is_view and isinstance(args[0], Tensor) else None
             return t
-        n = len(parents)
-        if n == 2:
-            node._p0, node._p1 = parents
-        elif n == 1:
-            node._p0, node._p1 = parents[0], _UNARY
-        else:
-            node._p0, node._p1 = _MANY, tuple(parents)
+        t._node = node
+        t._rg = True
+        node._p0 = pa
+        node._p1 = pb
         node.seq = next(_seq)
         node.out = out
         node._ver = 0
         if scope_stack:
             node.scope = scope_stack[-1]
-        t = _make(out, node, True)
         if cls.is_view and isinstance(args[0], Tensor):
             # NOTE: a view's writes are counted by whoever owns the memory it views
             node._vown = t._vown = _owner(args[0])
         else:
-            node._vown = None
+            node._vown = t._vown = None
         if node.saved or cls.keeps_output:
             # NOTE: versions are recorded only for nodes whose backward reads data (an Add
             # never looks at its inputs); plain integers, so the GC can ignore the tuple
