@@ -21,7 +21,7 @@ from autograd.anomaly import check_backward
 from autograd.anomaly import enabled as _anomaly
 from autograd.function import _MANY, _UNARY, Function
 from autograd.grad_mode import _state
-from autograd.tensor import Tensor, _make
+from autograd.tensor import Tensor, _make, writes
 from autograd.xp import NP, TXP
 
 _ONES: dict = {}
@@ -119,7 +119,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             else:
                 parents = (node._p0, p1)
             vers = node.vers
-            if vers:
+            if vers and node.epoch != writes[0]:
                 for p, version in zip(parents, vers):
                     if version is not None:
                         o = p._vown if p._vown is not None else p
@@ -183,6 +183,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     finally:
         _state.enabled = prev_mode
 
+    given = set()  # NOTE: ids of arrays already handed to a leaf (an Add gives one g to both)
     for t, g in leaves.values():
         if t._hooks:
             g = _call_hooks(t._hooks, g, create_graph)
@@ -190,6 +191,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             if t in targets:
                 targets[t] = g
         else:
+            if id(g) in given:
+                g = g.copy() if not create_graph else g
+            given.add(id(g))
             _accumulate(t, g, create_graph)
     return targets if targets is not None else {}
 

@@ -81,13 +81,16 @@ class Function:
     # NOTE: one or two parents are kept in slots of their own rather than in a tuple: the
     # tuple would be one more object for Python's cyclic GC to traverse per node, and GC
     # time grows with the number of live graph objects (see ``parents``).
-    __slots__ = ("_p0", "_p1", "saved", "out", "seq", "vers", "xp", "meta", "scope", "_ver",
-                 "_vown", "__weakref__")
+    __slots__ = ("_p0", "_p1", "saved", "out", "seq", "vers", "epoch", "xp", "meta", "scope",
+                 "_ver", "_vown", "__weakref__")
 
     #: ops whose backward reads ``self.out`` set this, so the output survives until backward
     keeps_output = False
     #: ops whose output shares memory with their first input (reshape, transpose, basic indexing)
     is_view = False
+    #: ops whose backward reads only shapes or axes from ``saved``, never the inputs' values, set
+    #: this False: an in-place change of an input cannot corrupt them, so no versions are kept
+    reads_inputs = True
 
     # -- what subclasses write -------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> np.ndarray:  # pragma: no cover - abstract
@@ -213,7 +216,7 @@ class Function:
             node._vown = t._vown = _owner(args[0])
         else:
             node._vown = t._vown = None
-        if node.saved or cls.keeps_output:
+        if (node.saved and cls.reads_inputs) or cls.keeps_output:
             # NOTE: versions are recorded only for nodes whose backward reads data (an Add
             # never looks at its inputs); plain integers, so the GC can ignore the tuple
             vers = []
@@ -228,6 +231,7 @@ class Function:
                 else:
                     vers.append(None)
             node.vers = tuple(vers)
+            node.epoch = _writes[0]
         else:
             node.vers = ()
         return t
@@ -246,4 +250,4 @@ def _as_output(cls: type, out: Any) -> np.ndarray:
     return _asarray(out)
 
 
-from autograd.tensor import Tensor, _make, _owner  # noqa: E402  (Tensor imports nothing from here at import time)
+from autograd.tensor import Tensor, _make, _owner, writes as _writes  # noqa: E402  (Tensor imports nothing from here at import time)

@@ -16,6 +16,11 @@ from autograd.tensor_methods import TensorMethods
 
 _new = object.__new__
 
+#: in-place writes so far in this process (every version bump counts one); a node records
+#: it, so backward compares the versions of its saved inputs only when some write happened
+#: since the node was recorded (the common case, none, costs one comparison)
+writes = [0]
+
 
 class Tensor(TensorMethods):
     """A multi-dimensional array with reverse-mode automatic differentiation.
@@ -147,6 +152,7 @@ class Tensor(TensorMethods):
     def _bump_version(self) -> None:
         """Record that the array under this tensor was changed in place (optimizers call this)."""
         _owner(self)._ver += 1
+        writes[0] += 1
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number.

@@ -314,6 +314,8 @@ class TensorMethods:
 
     # -- reductions ------------------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        if axis is None and dim is None and not keepdims and not keepdim:
+            return _ops.Sum.apply(self)  # NOTE: a full sum (a loss) needs no axis handling
         return _ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):

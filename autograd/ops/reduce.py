@@ -47,6 +47,7 @@ def _grad_to_input(xp: Any, g: Any, axes: Optional[tuple], keepdims: bool, shape
 class Sum(Function):
     """z = sum(x, axes);  dz/dx = 1 (the gradient is broadcast back over the summed axes)"""
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, x, axis=None, keepdims=False):
         self.saved = (x.shape, axis, keepdims)

@@ -12,6 +12,7 @@ from autograd.tensor import Tensor
 class Reshape(Function):
     """z = reshape(x, s);  dz/dx: reshape the gradient back to x's shape"""
     __slots__ = ()
+    reads_inputs = False
     is_view = True
 
     def forward(self, x, shape):
@@ -25,6 +26,7 @@ class Reshape(Function):
 class Transpose(Function):
     """z = transpose(x, axes);  dz/dx: transpose the gradient by the inverse permutation"""
     __slots__ = ()
+    reads_inputs = False
     is_view = True
 
     def forward(self, x, axes):
@@ -50,6 +52,7 @@ class BroadcastTo(Function):
 class Cat(Function):
     """z = concatenate(x1, x2, ..., axis);  dz/dxi: the slice of the gradient where xi sits"""
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, *xs, axis=0):
         self.saved = (axis, [x.shape[axis] for x in xs])
@@ -68,6 +71,7 @@ class Cat(Function):
 class Pad(Function):
     """z = pad(x, width, value);  dz/dx: the gradient with the padding cut away"""
     __slots__ = ()
+    reads_inputs = False
 
     def forward(self, x, pad_width, value=0.0):
         self.saved = (x.shape, pad_width)
@@ -81,6 +85,7 @@ class Pad(Function):
 class Flip(Function):
     """z = flip(x, axes);  dz/dx: flip the gradient along the same axes"""
     __slots__ = ()
+    reads_inputs = False
     is_view = True
 
     def forward(self, x, axis):
