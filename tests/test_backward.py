@@ -235,3 +235,18 @@ def test_readme_example_runs_as_printed():
         m = re.match(r"print\((.*?)\)\s*# (.*)", line)
         if m:
             assert m.group(2) in printed, f"README says {m.group(2)!r}; the code printed {printed}"
+
+
+@pytest.mark.parametrize("n", [64, 20000], ids=["small-filled", "large-stride-0-view"])
+def test_the_gradient_of_a_full_sum_is_ones_for_small_and_large_inputs(n):
+    x = ag.tensor(np.arange(n, dtype=np.float32), requires_grad=True)
+    x.sum().backward()
+    x.sum().backward()  # the second accumulates into the first, in place
+    assert x.grad.data.flags.writeable and np.array_equal(x.grad.data, np.full(n, 2.0, np.float32))
+
+
+def test_one_gradient_handed_to_three_leaves_gives_each_its_own_array():
+    a, b, c = (ag.tensor([1.0, 2.0], requires_grad=True) for _ in range(3))
+    (a + b + c).sum().backward()
+    a.grad.data[0] = 100.0
+    assert b.grad.data[0] == 1.0 and c.grad.data[0] == 1.0

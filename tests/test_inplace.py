@@ -169,3 +169,33 @@ def test_version_counts_are_shared_by_views_of_the_same_memory():
     before = w._version
     v[0] = 1.0
     assert w._version == before + 1 and w.data[0, 0] == 1.0
+
+
+def test_changing_a_summed_input_in_place_is_harmless_because_sum_reads_only_its_shape():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    c = ag.tensor([3.0, 4.0])
+    y = (w * 2).sum() + c.sum()
+    c += 1
+    y.backward()
+    assert np.allclose(w.grad.data, [2.0, 2.0])
+
+
+def test_a_write_after_an_unrelated_write_is_still_detected():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    c = ag.tensor([3.0, 4.0])
+    other = ag.tensor([0.0])
+    y = (w * c).sum()
+    other += 1  # a write elsewhere first: the node must still compare c's own version
+    c += 1
+    with pytest.raises(RuntimeError, match="Mul.*modified in place"):
+        y.backward()
+
+
+def test_an_unrelated_write_alone_does_not_refuse_a_backward():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    c = ag.tensor([3.0, 4.0])
+    other = ag.tensor([0.0])
+    y = (w * c).sum()
+    other += 1
+    y.backward()
+    assert np.allclose(w.grad.data, [3.0, 4.0])
