@@ -99,15 +99,13 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     prev_mode = _state.enabled
     _state.enabled = create_graph
     hooked = node_hooks.data  # NOTE: the WeakKeyDictionary's own dict: a cheap emptiness test
-    anomaly = _anomaly[0]
+    # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path; a plain
+    # backward() pays one test per node for all four
+    plain = not (hooked or targets is not None or create_graph or _anomaly[0])
     node = heappop(heap)[1] if heap else None
     try:
         while node is not None:
             g = pending.pop(node)
-            if hooked and node in node_hooks:
-                g = _call_hooks(node_hooks[node], g, create_graph)
-            if targets is not None and node in targets:
-                targets[node] = g
             out = node.out
             if out is None:
                 raise _freed_error(node)
@@ -118,24 +116,15 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 parents = p1
             else:
                 parents = (node._p0, p1)
-            vers = node.vers
-            if vers and node.epoch != writes[0]:
-                for p, version in zip(parents, vers):
-                    if version is not None:
-                        o = p._vown if p._vown is not None else p
-                        if o._ver != version:
-                            _check_versions(node)
-                if node._ver:
-                    _check_versions(node)
-            if create_graph:
-                grads = _differentiable_backward(node, g)
-            else:
+            if node.vers and node.epoch != writes[0]:
+                _check_versions(node)
+            if plain:
                 node.xp = xp
                 grads = type(node).backward(node, g)
+            else:
+                grads = _backward_with_extras(node, g, create_graph, targets)
             if grads.__class__ is not tuple:
                 grads = tuple(grads) if isinstance(grads, list) else (grads,)
-            if anomaly:
-                check_backward(node.name, grads, g)
             if len(grads) != len(parents):
                 raise RuntimeError(
                     f"{node.name}.backward returned {len(grads)} gradients for "
@@ -196,6 +185,22 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             given.add(id(g))
             _accumulate(t, g, create_graph)
     return targets if targets is not None else {}
+
+
+def _backward_with_extras(node: Function, g: Any, create_graph: bool, targets: Optional[dict]) -> Any:
+    """One node's backward with hooks, ``grad()`` targets, ``create_graph`` and anomaly checks."""
+    if node in node_hooks:
+        g = _call_hooks(node_hooks[node], g, create_graph)
+    if targets is not None and node in targets:
+        targets[node] = g
+    if create_graph:
+        grads = _differentiable_backward(node, g)
+    else:
+        node.xp = NP
+        grads = type(node).backward(node, g)
+    if _anomaly[0]:
+        check_backward(node.name, grads if isinstance(grads, (tuple, list)) else (grads,), g)
+    return grads
 
 
 def _to_leaf(leaves: dict, t: Tensor, g: Any) -> None:
