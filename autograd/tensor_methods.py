@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.dtypes import scalar_operand
 from autograd.grad_mode import _state
 
 _ops: Any = None  # autograd.ops, bound when that package is imported (it imports Tensor)
@@ -36,6 +37,8 @@ class TensorMethods:
 
     # -- arithmetic -------------------------------------------------------------------------
     def __add__(self, other):
+        if other.__class__ is float or other.__class__ is int:
+            other = scalar_operand(other, self._data.dtype)
         try:
             return _ops.Add.apply(self, other)
         except ValueError as e:
@@ -45,6 +48,8 @@ class TensorMethods:
         return _ops.add(other, self)
 
     def __sub__(self, other):
+        if other.__class__ is float or other.__class__ is int:
+            other = scalar_operand(other, self._data.dtype)
         try:
             return _ops.Sub.apply(self, other)
         except ValueError as e:
@@ -54,6 +59,8 @@ class TensorMethods:
         return _ops.sub(other, self)
 
     def __mul__(self, other):
+        if other.__class__ is float or other.__class__ is int:
+            other = scalar_operand(other, self._data.dtype)
         try:
             return _ops.Mul.apply(self, other)
         except ValueError as e:

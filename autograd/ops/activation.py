@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from autograd.special import sigmoid as _sigmoid
 
+from autograd.dtypes import zero_of
 from autograd.function import Function
+from autograd.special import sigmoid as _sigmoid
 from autograd.tensor import Tensor
 
 
@@ -16,11 +17,12 @@ class Relu(Function):
     keeps_output = True
 
     def forward(self, x):
-        return np.maximum(x, 0)
+        return np.maximum(x, zero_of(x.dtype))
 
     def backward(self, g):
         # NOTE: z > 0 exactly where x > 0, so the output serves as the mask
-        return (g * (self.out > 0),)
+        out = self.out
+        return (g * (out > zero_of(out.dtype)),)
 
 
 class LeakyRelu(Function):

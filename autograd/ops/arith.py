@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.dtypes import scalar_operand
 from autograd.function import Function, _wants_grad
 from autograd.tensor import Tensor
 
@@ -91,6 +92,15 @@ class Pow(Function):
 
 
 def _binary(cls: type, x: Any, y: Any) -> Tensor:
+    if isinstance(x, Tensor):
+        if y.__class__ is float or y.__class__ is int:
+            y = scalar_operand(y, x._data.dtype)
+    elif isinstance(y, Tensor) and (x.__class__ is float or x.__class__ is int):
+        x = scalar_operand(x, y._data.dtype)
+    return _binary_checked(cls, x, y)
+
+
+def _binary_checked(cls: type, x: Any, y: Any) -> Tensor:
     try:
         return cls.apply(x, y)
     except ValueError as e:
@@ -140,4 +150,5 @@ def pow(x: Any, y: Any) -> Tensor:
     >>> ag.pow(ag.tensor([2.0, 3.0]), 2)
     tensor([4., 9.])
     """
-    return _binary(Pow, x, y)
+    # NOTE: no scalar_operand here: numpy computes x ** 2 with a Python 2 as a square
+    return _binary_checked(Pow, x, y)
