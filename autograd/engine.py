@@ -95,6 +95,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
         else:
             pending[n] = g
             heappush(heap, (-n.seq, n))
+    node = heappop(heap)[1] if heap else None
 
     prev_mode = _state.enabled
     _state.enabled = create_graph
@@ -102,7 +103,6 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path; a plain
     # backward() pays one test per node for all four
     plain = not (hooked or targets is not None or create_graph or _anomaly[0])
-    node = heappop(heap)[1] if heap else None
     try:
         while node is not None:
             g = pending.pop(node)
@@ -258,7 +258,7 @@ def _accumulate(t: Tensor, g: Any, create_graph: bool) -> None:
     if t._grad is None:
         # NOTE: the array may be shared (an Add hands its upstream gradient to both inputs)
         # or read-only (a broadcast view); .grad must be the tensor's own, writable array.
-        if g.base is not None or not g.flags.writeable or not g.flags.owndata:
+        if g.base is not None or not g.flags.writeable:  # NOTE: no base means it owns its data
             g = g.copy()
         t._grad = _make(g, None, False)
     elif t._grad._node is None and t._grad._data.flags.writeable:
@@ -280,11 +280,12 @@ def _root_gradient(t: Tensor, gradient: Any, create_graph: bool, who: str) -> An
                 f"{who}: grad can be implicitly created only for one-element outputs; this one "
                 f"has shape {t.shape}, so pass gradient= (an array of shape {t.shape})"
             )
-        key = (t.shape, t.dtype)
+        d = t._data
+        key = (d.shape, d.dtype)
         g = _ONES.get(key)
         if g is None:
             # NOTE: one read-only array per (shape, dtype) serves every scalar loss
-            g = _ONES[key] = np.ones(t.shape, dtype=t.dtype)
+            g = _ONES[key] = np.ones(d.shape, dtype=d.dtype)
             g.flags.writeable = False
     else:
         garr = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)

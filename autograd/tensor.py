@@ -231,7 +231,8 @@ class Tensor(TensorMethods):
         >>> w.grad
         tensor(6.)
         """
-        _engine.backward([self], [gradient], retain_graph, create_graph)
+        g = _engine._root_gradient(self, gradient, create_graph, "backward()")
+        _engine._run((self,), (g,), create_graph if retain_graph is None else retain_graph, create_graph)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data (and version counter) but cut off from the graph."""

@@ -42,8 +42,7 @@ class Mul(Function):
 
     def backward(self, g):
         x, y = self.saved
-        px, py = self.parents
-        return (g * y if _wants_grad(px) else None), (g * x if _wants_grad(py) else None)
+        return (g * y if _wants_grad(self._p0) else None), (g * x if _wants_grad(self._p1) else None)
 
 
 class Div(Function):
