@@ -21,7 +21,7 @@ import numpy as np
 import autograd as ag
 from autograd.function import Function, _wants_grad
 from autograd.xp import NP
-from nn.functional.im2col import (Geometry, as_rows, col2im, conv_out_size, conv_padding, from_rows,
+from nn.functional.im2col import (Geometry, as_rows, col2im, column_sums, conv_out_size, conv_padding, from_rows,
                                   grouped_matmul, im2col, kernel_from_matrix, kernel_matrix, pair,
                                   weight_grad_matrix)
 
@@ -56,12 +56,11 @@ class Conv2dOp(Function):
         grows = as_rows(g, geom.groups)
         gx = gw = gb = None
         if _wants_grad(pb):
-            gb = grows.reshape(len(grows), -1).sum(0)
+            gb = column_sums(grows.reshape(len(grows), -1))
         if _wants_grad(pw):
             gw = kernel_from_matrix(weight_grad_matrix(grows, cols), w.shape)
         if _wants_grad(px):
-            gx = col2im(grouped_matmul(grows, kernel_matrix(w, geom.groups)), x.shape, w.shape[2:],
-                        g.shape[2:], geom)
+            gx = col2im(grows, w, x.shape, g.shape[2:], geom)
         return gx, gw, gb
 
 
@@ -72,7 +71,7 @@ class ConvTranspose2dOp(Function):
     def forward(self, z, w, b, geom, out_size):
         g = geom.groups
         shape = (z.shape[0], w.shape[1] * g) + tuple(out_size)
-        y = col2im(grouped_matmul(as_rows(z, g), kernel_matrix(w, g)), shape, w.shape[2:], z.shape[2:], geom)
+        y = col2im(as_rows(z, g), w, shape, z.shape[2:], geom)
         if b is not None:
             y = y + b.reshape(-1, 1, 1)
         self.saved = (z, w, geom)
@@ -117,7 +116,7 @@ class Conv2dWeightGradOp(Function):
         gm = kernel_matrix(g, geom.groups)
         gx = gy = None
         if _wants_grad(px):
-            gx = col2im(grouped_matmul(as_rows(y, geom.groups), gm), x.shape, g.shape[2:], y.shape[2:], geom)
+            gx = col2im(as_rows(y, geom.groups), g, x.shape, y.shape[2:], geom)
         if _wants_grad(py):
             gy = from_rows(grouped_matmul(cols, gm.transpose(0, 2, 1)), x.shape[0], y.shape[2:])
         return gx, gy

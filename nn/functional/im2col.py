@@ -11,8 +11,9 @@ the columns have shape (N*Ho*Wo, groups, kh*kw*C/groups) and the kernel becomes 
 # product's (N*Ho*Wo, O) result is already the NHWC layout of the output, so the
 # output is returned as a transposed view without another copy.
 
-``col2im`` is the adjoint: it adds every row back onto the pixels it was read
-from, with one strided add per kernel offset (kh*kw adds, never a loop over pixels).
+``col2im`` is the adjoint (of im2col followed by the product with a kernel matrix):
+it adds every row back onto the pixels it was read from, with one strided add per
+kernel offset (kh*kw adds, never a loop over pixels).
 
 # NOTE: the padded copy, the columns, the products and col2im's sum are large and
 # made every step; they come from ``autograd.workspace``, which recycles a buffer
@@ -140,24 +141,33 @@ def im2col(x: np.ndarray, kernel: Pair, out_size: Pair, geom: Geometry) -> np.nd
     return cols
 
 
-def col2im(cols: np.ndarray, x_shape: tuple, kernel: Pair, out_size: Pair, geom: Geometry) -> np.ndarray:
-    """Adjoint of ``im2col``: rows (N*Ho*Wo, groups, kh*kw*Cg) summed back into an (N, C, H, W) array.
+def col2im(rows: np.ndarray, w: np.ndarray, x_shape: tuple, out_size: Pair, geom: Geometry) -> np.ndarray:
+    """Adjoint of ``im2col`` applied to a product: the columns ``rows @ kernel_matrix(w)`` (per
+    group) summed back onto the pixels they were read from, as an (N, C, H, W) array.
 
-    The result is a transposed view of an NHWC buffer (the layout the next
-    matrix product wants).
+    ``rows`` is (N*Ho*Wo, groups, O/groups) and ``w`` an (O, C/groups, kh, kw) kernel. The
+    result is a transposed view of an NHWC buffer (the layout the next matrix product wants).
     """
-    n, c, h, w = x_shape
+    n, c, h, wd = x_shape
+    o, cg, kh, kw = w.shape
+    g, m = geom.groups, rows.shape[0]
     (t, b), (l, r) = geom.padding
-    g = geom.groups
-    (kh, kw), (ho, wo) = kernel, out_size
-    (s0, s1), (d0, d1) = geom.stride, geom.dilation
-    buf = workspace.zeros((n, h + t + b, w + l + r, g, c // g), cols.dtype)
-    rows = cols.reshape(n, ho, wo, g, kh, kw, c // g)
+    (ho, wo), (s0, s1), (d0, d1) = out_size, geom.stride, geom.dilation
+    # NOTE: the product is made per kernel offset, as a (kh*kw, N*Ho*Wo, C) array rather than
+    # in the columns' (N*Ho*Wo, kh*kw*C) order: each offset's block is then a contiguous
+    # (N, Ho, Wo, C) image, and adding it onto its shifted window moves whole rows of Wo*C
+    # values instead of C at a time (1.7x faster for the W3 CNN's second conv).
+    km = np.ascontiguousarray(w.reshape(g, o // g, cg, kh * kw).transpose(0, 3, 1, 2))
+    prods = workspace.empty((kh * kw, m, c), np.result_type(rows, w))
+    np.matmul(rows.transpose(1, 0, 2)[:, None], km,
+              out=prods.reshape(kh * kw, m, g, cg).transpose(2, 0, 1, 3))
+    images = prods.reshape(kh, kw, n, ho, wo, c)
+    buf = workspace.zeros((n, h + t + b, wd + l + r, c), prods.dtype)
     for i in range(kh):
         for j in range(kw):
             buf[:, i * d0: i * d0 + s0 * (ho - 1) + 1: s0,
-                j * d1: j * d1 + s1 * (wo - 1) + 1: s1] += rows[:, :, :, :, i, j]
-    return buf.reshape(n, h + t + b, w + l + r, c)[:, t:t + h, l:l + w].transpose(0, 3, 1, 2)
+                j * d1: j * d1 + s1 * (wo - 1) + 1: s1] += images[i, j]
+    return buf[:, t:t + h, l:l + wd].transpose(0, 3, 1, 2)
 
 
 def as_rows(y: np.ndarray, groups: int) -> np.ndarray:
@@ -202,6 +212,18 @@ def grouped_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.matmul(a[:, 0], b[0], out=out)
     np.matmul(a.transpose(1, 0, 2), b, out=out.reshape(m, g, p).transpose(1, 0, 2))
     return out
+
+
+def column_sums(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=0)`` of a 2-D array (a bias gradient from (N*Ho*Wo, O) rows)."""
+    # NOTE: as a vector-matrix product for BLAS types: 20x faster than numpy's reduction
+    # over the outer axis of a narrow C-contiguous array (0.04 vs 0.87 ms for 50176 x 16),
+    # and its blocked float32 accumulation is no less accurate
+    if a.dtype not in (np.float32, np.float64) or not a.flags.c_contiguous:
+        return a.sum(axis=0)
+    ones = workspace.empty(a.shape[0], a.dtype)
+    ones.fill(1)
+    return ones @ a
 
 
 def weight_grad_matrix(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

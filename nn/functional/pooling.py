@@ -19,6 +19,7 @@ from typing import Any, Optional, Tuple, Union
 import numpy as np
 
 import autograd as ag
+from autograd import workspace
 from autograd.function import Function
 from autograd.xp import NP
 from nn.functional.conv import ConvTranspose2dOp
@@ -46,26 +47,36 @@ class MaxPool2dOp(Function):
     def forward(self, x, kernel, stride, padding, dilation, out_size):
         (p0, p1) = padding
         if p0 or p1:
-            x = np.pad(x, ((0, 0), (0, 0), (p0, p0), (p1, p1)), constant_values=-np.inf)
-        views = _offsets(kernel, out_size, stride, dilation)
-        # NOTE: buffers keep the input's memory layout (order 'K'): a conv output is NHWC in
-        # memory, and an elementwise op mixing layouts is many times slower
-        out = x[next(views)[1]].copy(order="K")
-        for _, idx in views:
-            np.maximum(out, x[idx], out=out)
+            x = _padded(x, p0, p1, -np.inf)
+        # NOTE: buffers keep the input's memory layout: a conv output is NHWC in memory,
+        # and an elementwise op mixing layouts is many times slower
+        out = _empty(x.shape[:2] + tuple(out_size), _layout(x), x.dtype)
+        views = [x[idx] for _, idx in _offsets(kernel, out_size, stride, dilation)]
+        if len(views) == 1:
+            np.copyto(out, views[0])
+        else:
+            np.maximum(views[0], views[1], out=out)
+        for v in views[2:]:
+            np.maximum(out, v, out=out)
         # NOTE: the padded input is a constant here: where the maxima sit is piecewise constant,
         # so a create_graph backward needs only their positions
         self.saved = (x, kernel, stride, padding, dilation)
         return out
 
     def _hits(self):
-        """(offset number, view index, mask of the outputs whose first maximum is at that offset)."""
+        """(offset number, view index, mask of the outputs whose first maximum is at that offset).
+
+        The mask is one buffer, rewritten for each offset: use it before asking for the next.
+        """
         x, kernel, stride, _, dilation = self.saved
         # NOTE: a create_graph backward sees Tensors here; only their values matter
         x, out = (a.data if isinstance(a, Tensor) else a for a in (x, self.out))
-        taken = np.zeros_like(out, dtype=bool)
+        layout = _layout(out)
+        taken = _empty(out.shape, layout, bool)
+        taken.fill(False)
+        hit = _empty(out.shape, layout, bool)
         for k, idx in _offsets(kernel, out.shape[2:], stride, dilation):
-            hit = np.equal(x[idx], out)
+            np.equal(x[idx], out, out=hit)
             np.greater(hit, taken, out=hit)  # hit and not taken: a tie goes to the first, as in PyTorch
             np.logical_or(taken, hit, out=taken)
             yield k, idx, hit
@@ -75,9 +86,13 @@ class MaxPool2dOp(Function):
         n, c, hp, wp = x.shape
         if self.xp is not NP:
             return (self.xp.scatter_add((n, c, hp - 2 * p0, wp - 2 * p1), self._argmax_index(), g),)
-        gx = _zeros(x.shape, _layout(x), g.dtype)
-        if _layout(g) != _layout(self.out):
-            g = _copy_to_layout(g, _layout(self.out))
+        layout = _layout(self.out)
+        if _layout(g) != layout:
+            g = _copy_to_layout(g, layout)
+        gx = _empty(x.shape, _layout(x), g.dtype)
+        tiled = _tiles(kernel, stride, dilation, g.shape[2:], (hp, wp))
+        if not tiled:
+            gx.fill(0)
         overlap = any(k > s for k, s in zip(_extent(kernel, dilation), stride))
         for _, idx, hit in self._hits():
             if overlap:
@@ -89,9 +104,8 @@ class MaxPool2dOp(Function):
     def _argmax_index(self) -> tuple:
         """The input position of every output's maximum, as an index tuple (for create_graph)."""
         _, (kh, kw), (s0, s1), (p0, p1), (d0, d1) = self.saved
-        hits = list(self._hits())
-        which = np.zeros(hits[0][2].shape, dtype=np.intp)
-        for k, _, hit in hits:
+        which = np.zeros(self.out.shape, dtype=np.intp)
+        for k, _, hit in self._hits():
             which[hit] = k
         n, c, ho, wo = which.shape
         ki, kj = np.divmod(which, kw)
@@ -107,11 +121,15 @@ class AvgPool2dOp(Function):
     def forward(self, x, kernel, stride, padding, out_size, scale):
         (p0, p1) = padding
         if p0 or p1:
-            x = np.pad(x, ((0, 0), (0, 0), (p0, p0), (p1, p1)))
-        views = _offsets(kernel, out_size, stride, (1, 1))
-        out = x[next(views)[1]].copy(order="K")
-        for _, idx in views:
-            out += x[idx]
+            x = _padded(x, p0, p1, 0)
+        out = _empty(x.shape[:2] + tuple(out_size), _layout(x), x.dtype)
+        views = [x[idx] for _, idx in _offsets(kernel, out_size, stride, (1, 1))]
+        if len(views) == 1:
+            np.copyto(out, views[0])
+        else:
+            np.add(views[0], views[1], out=out)
+        for v in views[2:]:
+            out += v
         out *= scale
         self.saved = (x.shape, kernel, stride, padding, scale)
         return out
@@ -123,10 +141,18 @@ class AvgPool2dOp(Function):
             weight = np.full((c, 1) + tuple(kernel), scale, dtype=g.dtype)
             geom = Geometry(stride, ((p0, p0), (p1, p1)), (1, 1), c)
             return (ConvTranspose2dOp.apply(g, weight, None, geom=geom, out_size=(hp - 2 * p0, wp - 2 * p1)),)
-        gx = _zeros(padded_shape, _layout(g), g.dtype)
-        gs = g * scale
-        for _, idx in _offsets(kernel, g.shape[2:], stride, (1, 1)):
-            gx[idx] += gs
+        gx = _empty(padded_shape, _layout(g), g.dtype)
+        offsets = _offsets(kernel, g.shape[2:], stride, (1, 1))
+        if _tiles(kernel, stride, (1, 1), g.shape[2:], (hp, wp)):
+            # NOTE: every input pixel is in exactly one window: write, no clearing or adding
+            for _, idx in offsets:
+                np.multiply(g, scale, out=gx[idx])
+        else:
+            gx.fill(0)
+            gs = _empty(g.shape, _layout(g), g.dtype)
+            np.multiply(g, scale, out=gs)
+            for _, idx in offsets:
+                gx[idx] += gs
         return (gx[:, :, p0:hp - p0, p1:wp - p1],)
 
 
@@ -135,13 +161,34 @@ def _layout(a: np.ndarray) -> Tuple[int, ...]:
     return tuple(sorted(range(a.ndim), key=lambda i: -abs(a.strides[i])))
 
 
-def _zeros(shape: tuple, layout: Tuple[int, ...], dtype: Any) -> np.ndarray:
-    """zeros(shape) stored with the axis order ``layout``."""
-    return np.zeros([shape[i] for i in layout], dtype=dtype).transpose(np.argsort(layout))
+def _empty(shape: tuple, layout: Tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A workspace array of ``shape`` stored with the axis order ``layout`` (contents arbitrary)."""
+    return workspace.empty([shape[i] for i in layout], dtype).transpose(np.argsort(layout))
 
 
 def _copy_to_layout(a: np.ndarray, layout: Tuple[int, ...]) -> np.ndarray:
-    return np.ascontiguousarray(a.transpose(layout)).transpose(np.argsort(layout))
+    out = _empty(a.shape, layout, a.dtype)
+    np.copyto(out, a)
+    return out
+
+
+def _padded(x: np.ndarray, p0: int, p1: int, value: float) -> np.ndarray:
+    """``x`` (N, C, H, W) with ``value`` on p0 rows and p1 columns each side, in x's layout."""
+    n, c, h, w = x.shape
+    out = _empty((n, c, h + 2 * p0, w + 2 * p1), _layout(x), x.dtype)
+    out[:, :, :p0] = value
+    out[:, :, h + p0:] = value
+    out[:, :, p0:h + p0, :p1] = value
+    out[:, :, p0:h + p0, w + p1:] = value
+    out[:, :, p0:h + p0, p1:w + p1] = x
+    return out
+
+
+def _tiles(kernel: Tuple[int, int], stride: Tuple[int, int], dilation: Tuple[int, int],
+           out_size: Tuple[int, int], size: Tuple[int, int]) -> bool:
+    """Whether the windows cover every pixel of ``size`` exactly once (gapless, side by side, to the edge)."""
+    return all((k == 1 or d == 1) and s == k and o * s == n
+               for k, s, d, o, n in zip(kernel, stride, dilation, out_size, size))
 
 
 def _extent(kernel: Tuple[int, int], dilation: Tuple[int, int]) -> Tuple[int, int]:
