@@ -52,20 +52,22 @@ def _reduce_to(g: Any, shape: tuple, dtype: Any, xp: Any, node: Function) -> Any
 
 def _check_versions(node: Function) -> None:
     """Refuse to run a backward whose saved arrays were changed in place since recording."""
-    for p, version in zip(node.parents, node.vers):
-        if version is not None:
-            owner = p._vown if p._vown is not None else p
-            if owner._ver != version:
-                raise _modified_error(node, owner._ver, version)
-    if node._ver and type(node).keeps_output:
-        raise _modified_error(node, node._ver, 0)
+    then = node.epoch
+    if node.saved and type(node).reads_inputs:
+        for p in node.parents:
+            if isinstance(p, (Tensor, Function)):
+                owner = p._vown if p._vown is not None else p
+                if owner._stamp > then:
+                    raise _modified_error(node, "an input")
+    if type(node).keeps_output and node._stamp > then:
+        raise _modified_error(node, "its output")
 
 
-def _modified_error(node: Function, now: int, then: int) -> RuntimeError:
+def _modified_error(node: Function, what: str) -> RuntimeError:
     return RuntimeError(
-        f"an array saved for the backward of {node.name} was modified in place after it "
-        f"was recorded (version {now}, expected {then}); compute into a new tensor "
-        "instead of using +=, [...] = or .data -= before backward"
+        f"an array saved for the backward of {node.name} ({what}) was modified in place after "
+        "it was recorded; compute into a new tensor instead of using +=, [...] = or .data -= "
+        "before backward"
     )
 
 
@@ -116,7 +118,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 parents = p1
             else:
                 parents = (node._p0, p1)
-            if node.vers and node.epoch != writes[0]:
+            if node.epoch is not None and node.epoch != writes[0]:
                 _check_versions(node)
             if plain:
                 node.xp = xp

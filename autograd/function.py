@@ -81,8 +81,8 @@ class Function:
     # NOTE: one or two parents are kept in slots of their own rather than in a tuple: the
     # tuple would be one more object for Python's cyclic GC to traverse per node, and GC
     # time grows with the number of live graph objects (see ``parents``).
-    __slots__ = ("_p0", "_p1", "saved", "out", "seq", "vers", "epoch", "xp", "meta", "scope",
-                 "_ver", "_vown", "__weakref__")
+    __slots__ = ("_p0", "_p1", "saved", "out", "seq", "epoch", "xp", "meta", "scope", "_ver",
+                 "_stamp", "_vown", "__weakref__")
 
     #: ops whose backward reads ``self.out`` set this, so the output survives until backward
     keeps_output = False
@@ -197,6 +197,7 @@ class Function:
         t._data = out
         t._grad = None
         t._ver = 0
+        t._stamp = 0
         if not (record and _state.enabled):
             t._node = None
             t._rg = False
@@ -209,6 +210,7 @@ class Function:
         node.seq = next(_seq)
         node.out = out
         node._ver = 0
+        node._stamp = 0
         if scope_stack:
             node.scope = scope_stack[-1]
         if cls.is_view and isinstance(args[0], Tensor):
@@ -217,23 +219,11 @@ class Function:
         else:
             node._vown = t._vown = None
         if (node.saved and cls.reads_inputs) or cls.keeps_output:
-            # NOTE: versions are recorded only for nodes whose backward reads data (an Add
-            # never looks at its inputs); plain integers, so the GC can ignore the tuple
-            vers = []
-            for a in args:
-                if isinstance(a, Tensor):
-                    o = a._vown  # NOTE: tensor._owner(a), inlined
-                    if o is None:
-                        o = a._node
-                        if o is None:
-                            o = a
-                    vers.append(o._ver)
-                else:
-                    vers.append(None)
-            node.vers = tuple(vers)
+            # NOTE: only nodes whose backward reads data (an Add never looks at its inputs)
+            # need to know later whether it was written in place since (see tensor.writes)
             node.epoch = _writes[0]
         else:
-            node.vers = ()
+            node.epoch = None
         return t
 
 

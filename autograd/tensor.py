@@ -16,9 +16,10 @@ from autograd.tensor_methods import TensorMethods
 
 _new = object.__new__
 
-#: in-place writes so far in this process (every version bump counts one); a node records
-#: it, so backward compares the versions of its saved inputs only when some write happened
-#: since the node was recorded (the common case, none, costs one comparison)
+#: in-place writes so far in this process, a clock: every version bump ticks it and stamps
+#: the owner of the written memory with the time (``_stamp``). A node records the time it
+#: was made (``epoch``); its saved arrays were changed since iff an input's owner has a later
+#: stamp, and when the clock has not moved at all (the common case) one comparison says so.
 writes = [0]
 
 
@@ -36,7 +37,7 @@ class Tensor(TensorMethods):
     # NOTE: the hot attributes are slots; rarely used ones (hooks, name) live in
     # the lazily created __dict__ with class-level defaults, so making a Tensor
     # stays cheap.
-    __slots__ = ("_data", "_node", "_rg", "_grad", "_ver", "_vown", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_node", "_rg", "_grad", "_ver", "_stamp", "_vown", "__dict__", "__weakref__")
     __array_ufunc__ = None  # so `ndarray + Tensor` calls Tensor.__radd__
     __array_priority__ = 1000
 
@@ -51,6 +52,7 @@ class Tensor(TensorMethods):
         self._rg = False
         self._grad = None
         self._ver = 0
+        self._stamp = 0
         self._vown = None
         if requires_grad:
             self.requires_grad = True
@@ -151,8 +153,10 @@ class Tensor(TensorMethods):
 
     def _bump_version(self) -> None:
         """Record that the array under this tensor was changed in place (optimizers call this)."""
-        _owner(self)._ver += 1
+        o = _owner(self)
+        o._ver += 1
         writes[0] += 1
+        o._stamp = writes[0]
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number.
@@ -312,6 +316,7 @@ def _make(data: np.ndarray, node: Any, rg: bool) -> Tensor:
     t._rg = rg
     t._grad = None
     t._ver = 0
+    t._stamp = 0
     t._vown = None
     return t
 
