@@ -56,10 +56,12 @@ def _check_versions(node: Function) -> None:
     if node.saved and type(node).reads_inputs:
         for p in node.parents:
             if isinstance(p, (Tensor, Function)):
-                owner = p._vown if p._vown is not None else p
-                if owner._stamp > then:
+                owner = getattr(p, "_vown", None)
+                if owner is None:
+                    owner = p
+                if getattr(owner, "_stamp", 0) > then:
                     raise _modified_error(node, "an input")
-    if type(node).keeps_output and node._stamp > then:
+    if type(node).keeps_output and getattr(node, "_stamp", 0) > then:
         raise _modified_error(node, "its output")
 
 

@@ -78,6 +78,8 @@ class Function:
     tensor([ 3., 12.])
     """
 
+    # NOTE: ``_ver``, ``_stamp`` (as the owner of its output's memory, see tensor.writes) and
+    # ``_vown`` (a view's owner) are set only when needed and read with getattr defaults.
     # NOTE: one or two parents are kept in slots of their own rather than in a tuple: the
     # tuple would be one more object for Python's cyclic GC to traverse per node, and GC
     # time grows with the number of live graph objects (see ``parents``).
@@ -196,8 +198,6 @@ class Function:
         t = _new(Tensor)  # NOTE: tensor._make, inlined
         t._data = out
         t._grad = None
-        t._ver = 0
-        t._stamp = 0
         if not (record and _state.enabled):
             t._node = None
             t._rg = False
@@ -209,15 +209,13 @@ class Function:
         node._p1 = pb
         node.seq = next(_seq)
         node.out = out
-        node._ver = 0
-        node._stamp = 0
         if scope_stack:
             node.scope = scope_stack[-1]
         if cls.is_view and isinstance(args[0], Tensor):
             # NOTE: a view's writes are counted by whoever owns the memory it views
             node._vown = t._vown = _owner(args[0])
         else:
-            node._vown = t._vown = None
+            t._vown = None
         if (node.saved and cls.reads_inputs) or cls.keeps_output:
             # NOTE: only nodes whose backward reads data (an Add never looks at its inputs)
             # need to know later whether it was written in place since (see tensor.writes)

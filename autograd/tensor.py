@@ -51,8 +51,6 @@ class Tensor(TensorMethods):
         self._node = None
         self._rg = False
         self._grad = None
-        self._ver = 0
-        self._stamp = 0
         self._vown = None
         if requires_grad:
             self.requires_grad = True
@@ -149,12 +147,12 @@ class Tensor(TensorMethods):
     @property
     def _version(self) -> int:
         """How many times the memory under this tensor was changed in place."""
-        return _owner(self)._ver
+        return getattr(_owner(self), "_ver", 0)
 
     def _bump_version(self) -> None:
         """Record that the array under this tensor was changed in place (optimizers call this)."""
         o = _owner(self)
-        o._ver += 1
+        o._ver = getattr(o, "_ver", 0) + 1  # NOTE: counters start unset (0) to keep creation cheap
         writes[0] += 1
         o._stamp = writes[0]
 
@@ -315,8 +313,6 @@ def _make(data: np.ndarray, node: Any, rg: bool) -> Tensor:
     t._node = node
     t._rg = rg
     t._grad = None
-    t._ver = 0
-    t._stamp = 0
     t._vown = None
     return t
 

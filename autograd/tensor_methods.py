@@ -162,7 +162,7 @@ class TensorMethods:
 
     def _adopt(self, result) -> None:
         self._data, self._node, self._rg = result._data, result._node, result._rg
-        self._ver, self._stamp, self._vown = 0, 0, result._vown
+        self._ver, self._stamp, self._vown = 0, 0, result._vown  # NOTE: a fresh count
 
     def __iadd__(self, other):
         return self._inplace("+=", _ops.add, np.add, other)
