@@ -5,6 +5,7 @@ from typing import Any, Callable, Dict, Union
 
 import numpy as np
 
+from autograd import workspace
 from optim.optimizer import Optimizer, ParamsT, _check, _direction
 
 
@@ -54,6 +55,10 @@ class SGD(Optimizer):
     def _update(self, x: np.ndarray, g: np.ndarray, state: Dict[str, Any],
                 group: Dict[str, Any]) -> None:
         d = _direction(x, g, group["weight_decay"], group["maximize"])
+        # NOTE: the products go into one workspace buffer instead of new arrays: a fresh
+        # ``lr * d`` per parameter per step is a parameter-sized allocation (1.6 MB for a
+        # 784x512 weight) that glibc may hand back to the OS and fault in again.
+        tmp = workspace.empty(np.shape(d), d.dtype)
         momentum = group["momentum"]
         if momentum != 0:
             buf = state.get("momentum_buffer")
@@ -62,6 +67,17 @@ class SGD(Optimizer):
             else:
                 buf *= momentum
                 dampening = group["dampening"]
-                buf += d if dampening == 0 else d * (1 - dampening)
-            d = d + momentum * buf if group["nesterov"] else buf
-        x += d * -group["lr"]
+                buf += d if dampening == 0 else _times(d, 1 - dampening, tmp)
+            if group["nesterov"]:
+                m = _times(buf, momentum, tmp)
+                d = np.add(d, m, out=m) if m is tmp else d + m
+            else:
+                d = buf
+        x += _times(d, -group["lr"], tmp)
+
+
+def _times(a: np.ndarray, c: Any, out: np.ndarray) -> np.ndarray:
+    """``a * c``, written into ``out`` when that is the product's dtype (so rounded the same way)."""
+    if np.result_type(a, c) != out.dtype:
+        return a * c  # NOTE: e.g. an np.float64 lr with float32 parameters: the product is float64
+    return np.multiply(a, c, out=out)
