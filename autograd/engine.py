@@ -110,8 +110,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     try:
         while node is not None:
             g = pending.pop(node)
-            out = node.out
-            if out is None:
+            if node.saved is None:
                 raise _freed_error(node)
             p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
             if p1 is _UNARY:
@@ -135,9 +134,13 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                     f"{len(parents)} forward arguments"
                 )
             if not retain_graph:
-                node.meta = (out.shape, out.dtype)  # NOTE: the tape and drawings still show shapes
-                node.saved = None
-                node.out = None
+                node.saved = None  # NOTE: the mark of a freed node
+                out = node.out
+                if out.size > 256:
+                    node.meta = (out.shape, out.dtype)  # NOTE: the tape and drawings still show shapes
+                    node.out = None
+                # NOTE: a small output stays: it costs less than its recorded shape would, and
+                # a chain of a million scalars then leaves no new GC-tracked object per node
             nxt = None
             for p, gi in zip(parents, grads):
                 if gi is None:

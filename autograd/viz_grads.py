@@ -39,7 +39,7 @@ def why_not_computable(tensors: Sequence[Tensor]) -> Optional[str]:
         return "the output does not require grad"
     if out.size != 1:
         return f"the output has shape {out.shape}; gradients are computed for a one-element output"
-    if any(n.out is None for n in nodes_of(out)):
+    if any(n.saved is None for n in nodes_of(out)):
         return "backward() freed the graph; draw before it or use backward(retain_graph=True)"
     return None
 

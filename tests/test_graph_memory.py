@@ -44,7 +44,7 @@ def test_nothing_global_keeps_a_graph_alive_without_gc():
 
 
 def test_backward_releases_saved_buffers_but_keeps_structure():
-    x = ag.randn(50, requires_grad=True)
+    x = ag.randn(1000, requires_grad=True)
     y = x.exp()
     big = weakref.ref(y.data)
     z = (y * 3).sum()
@@ -92,3 +92,22 @@ def test_tape_lists_operations_in_recording_order_with_shapes():
     assert [e.op for e in t] == ["MatMul", "Sum"]
     assert t[0].inputs == ["x(2,)", "c1(2,3)"] and t[0].shape == (3,)
     assert "MatMul" in str(t) and str(t).splitlines()[0].startswith("#")
+
+
+def test_backward_keeps_small_outputs_but_still_refuses_a_second_pass():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    z = (y * 3).sum()
+    z.backward()
+    assert y.grad_fn.out is not None and [e.shape for e in ag.tape(z)] == [(2,), (2,), ()]
+    with pytest.raises(RuntimeError, match="second time"):
+        z.backward()
+
+
+def test_a_shared_subgraph_freed_by_one_backward_is_refused_to_the_other():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    a, b = (h * 2).sum(), (h * 3).sum()
+    a.backward()
+    with pytest.raises(RuntimeError, match="second time.*Exp"):
+        b.backward()

@@ -312,11 +312,22 @@ def test_show_saved_after_backward_says_the_saved_arrays_were_freed():
 
 
 def test_values_freed_by_backward_are_reported_not_invented():
-    o, _ = _neuron()
+    x = ag.tensor(np.linspace(-1, 1, 300), requires_grad=True)
+    o = (x.exp() * 2).sum()
+    o.name = "o"
     o.backward()
     d = Drawing(ag.draw_graph(o))
-    assert "data" not in d.label("v4") and "freed by backward()" in d.source
-    assert "data 0.7071" in d.label("o")  # the output tensor still holds its value
+    assert "freed by backward()" in d.source
+    assert d.label("v1") == "v1\n(300,) float64"  # shape and dtype, no data
+    assert "data" in d.label("o")  # the output tensor still holds its value
+
+
+def test_small_values_survive_backward_so_a_scalar_graph_shows_data_and_grad():
+    o, _ = _neuron()
+    o.backward()
+    d = Drawing(ag.draw_graph(o, show_grad=True))
+    assert "data" in d.label("v4") and "freed by backward()" not in d.source
+    assert "data 0.7071" in d.label("o")
 
 
 # -- modules -----------------------------------------------------------------------------
