@@ -21,9 +21,10 @@ import numpy as np
 import autograd as ag
 from autograd.function import Function, _wants_grad
 from autograd.xp import NP
-from nn.functional.im2col import (Geometry, as_rows, col2im, column_sums, conv_out_size, conv_padding, from_rows,
+from nn.functional.im2col import (Geometry, as_rows, col2im, conv_out_size, conv_padding, from_rows,
                                   grouped_matmul, im2col, kernel_from_matrix, kernel_matrix, pair,
                                   weight_grad_matrix)
+from nn.functional.linear import column_sums
 
 Tensor = ag.Tensor
 IntOrPair = Union[int, Tuple[int, int]]

@@ -79,8 +79,10 @@ def class_target_weights(fn: str, x: Tensor, target: Any, weight: Optional[Any],
         raise ValueError(f"{fn}: target of shape {t.shape} does not fit input of shape {x.shape}; "
                          f"expected class indices of shape {batch_shape}")
     valid = t != ignore_index
-    if valid.any():
-        lo, hi = int(t[valid].min()), int(t[valid].max())
+    every = bool(valid.all())
+    if every or valid.any():
+        counted = t if every else t[valid]
+        lo, hi = int(counted.min()), int(counted.max())
         if lo < 0 or hi >= c:
             raise IndexError(f"{fn}: target values must be class indices in [0, {c - 1}] "
                              f"(or ignore_index={ignore_index}), got values from {lo} to {hi}")
@@ -89,15 +91,21 @@ def class_target_weights(fn: str, x: Tensor, target: Any, weight: Optional[Any],
         w = _raw(weight)
         if w.shape != (c,):
             raise ValueError(f"{fn}: weight must have shape ({c},) (one per class), got {w.shape}")
-    safe = np.where(valid, t, 0)
-    onehot = (safe[..., None] == np.arange(c)).astype(x.dtype)
-    wt = np.ones(t.shape, dtype=x.dtype) if w is None else w[safe].astype(x.dtype)
-    wt = wt * valid
-    q = onehot * ((1.0 - label_smoothing) * wt)[..., None]
-    if label_smoothing:
-        per_class = np.full(c, 1.0 / c, dtype=x.dtype) if w is None else w.astype(x.dtype) / c
-        q = q + label_smoothing * valid[..., None] * per_class
-    return np.moveaxis(q.astype(x.dtype, copy=False), -1, ax), float(wt.sum())
+    if every and w is None and not label_smoothing:
+        # NOTE: the common case (every target counts, no class weights, no smoothing):
+        # q is the one-hot matrix and the mean divides by the number of targets
+        q, denom = (t[..., None] == np.arange(c)).astype(x.dtype), float(t.size)
+    else:
+        safe = np.where(valid, t, 0)
+        onehot = (safe[..., None] == np.arange(c)).astype(x.dtype)
+        wt = np.ones(t.shape, dtype=x.dtype) if w is None else w[safe].astype(x.dtype)
+        wt = wt * valid
+        q = onehot * ((1.0 - label_smoothing) * wt)[..., None]
+        if label_smoothing:
+            per_class = np.full(c, 1.0 / c, dtype=x.dtype) if w is None else w.astype(x.dtype) / c
+            q = q + label_smoothing * valid[..., None] * per_class
+        q, denom = q.astype(x.dtype, copy=False), float(wt.sum())
+    return (q if ax == q.ndim - 1 else np.moveaxis(q, -1, ax)), denom
 
 
 def _mean(total: Tensor, denom: float) -> Tensor:
