@@ -32,6 +32,7 @@ reduces them to each input's shape in one place (``engine._reduce_to``).
 from __future__ import annotations
 
 import itertools
+import sys
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -48,6 +49,8 @@ _MANY = object()   # _p0 of a node with three or more arguments (then _p1 holds 
 _scalar_types = frozenset({np.float16, np.float32, np.float64, np.longdouble, np.int8, np.int16,
                            np.int32, np.int64, np.uint8, np.bool_, float, int, bool})
 _new = object.__new__
+#: the ``epoch`` of a node with nothing to check: later than any time the write clock reaches
+_NOTHING_TO_CHECK = sys.maxsize
 
 #: the modules whose forward is running (pushed by nn.Module.__call__); a node
 #: records the innermost one as its ``scope``, so drawings can group by module
@@ -221,7 +224,7 @@ class Function:
             # need to know later whether it was written in place since (see tensor.writes)
             node.epoch = _writes[0]
         else:
-            node.epoch = None
+            node.epoch = _NOTHING_TO_CHECK
         return t
 
 
