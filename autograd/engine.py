@@ -12,7 +12,7 @@ Gradients for broadcast inputs are summed back to the input's shape here, in
 from __future__ import annotations
 
 import weakref
-from heapq import heappop, heappush, heappushpop
+from heapq import heappop, heappush, heapreplace
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -107,9 +107,13 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path; a plain
     # backward() pays one test per node for all four
     plain = not (hooked or targets is not None or create_graph or _anomaly[0])
+    nxt = nxt_g = None
     try:
         while node is not None:
-            g = pending.pop(node)
+            if node is nxt:
+                g = nxt_g  # NOTE: handed straight on by its only consumer, never in `pending`
+            else:
+                g = pending.pop(node)
             if node.saved is None:
                 raise _freed_error(node)
             p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
@@ -141,7 +145,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                     node.out = None
                 # NOTE: a small output stays: it costs less than its recorded shape would, and
                 # a chain of a million scalars then leaves no new GC-tracked object per node
-            nxt = None
+            nxt = nxt_g = None
             for p, gi in zip(parents, grads):
                 if gi is None:
                     continue
@@ -151,11 +155,12 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                         raise _freed_error(p)
                     if gi.shape != pout.shape or gi.dtype is not pout.dtype:
                         gi = _reduce_to(gi, pout.shape, pout.dtype, xp, node)
-                    if p in pending:
+                    if p is nxt:
+                        nxt_g = nxt_g + gi
+                    elif p in pending:
                         pending[p] = pending[p] + gi
                     elif nxt is None:
-                        pending[p] = gi
-                        nxt = p
+                        nxt, nxt_g = p, gi
                     else:
                         pending[p] = gi
                         heappush(heap, (-p.seq, p))
@@ -172,8 +177,11 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             # it goes through the heap only when a node with a later ``seq`` is waiting
             if nxt is None:
                 node = heappop(heap)[1] if heap else None
-            elif heap:
-                node = heappushpop(heap, (-nxt.seq, nxt))[1]
+            elif heap and heap[0][0] < -nxt.seq:
+                # NOTE: a node recorded later is waiting: the parent joins the others
+                pending[nxt] = nxt_g
+                node = heapreplace(heap, (-nxt.seq, nxt))[1]
+                nxt = None
             else:
                 node = nxt
     finally:

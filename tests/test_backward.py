@@ -250,3 +250,19 @@ def test_one_gradient_handed_to_three_leaves_gives_each_its_own_array():
     (a + b + c).sum().backward()
     a.grad.data[0] = 100.0
     assert b.grad.data[0] == 1.0 and c.grad.data[0] == 1.0
+
+
+def test_a_parent_waits_for_every_consumer_before_its_own_backward():
+    x = ag.tensor([0.5, -1.0], requires_grad=True)
+    a = x * 2
+    b = a * 3           # recorded before c: the walk reaches b first and must not run a yet
+    c = a.exp()
+    (b + c).sum().backward()
+    assert np.allclose(x.grad.data, 6 + 2 * np.exp(2 * x.data))
+
+
+def test_a_node_used_twice_by_one_op_gets_both_contributions():
+    x = ag.tensor([1.5, 2.0], requires_grad=True)
+    h = x * 1
+    (h * h).sum().backward()
+    assert np.allclose(x.grad.data, 2 * x.data)
