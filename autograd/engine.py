@@ -90,16 +90,21 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     heap: list = []
     leaves: dict = {}  # leaf tensor -> [tensor, gradient]
 
-    for t, g in zip(roots, root_grads):
-        n = t._node
-        if n is None:
-            _to_leaf(leaves, t, g)
-        elif n in pending:
-            pending[n] = pending[n] + g
-        else:
-            pending[n] = g
-            heappush(heap, (-n.seq, n))
-    node = heappop(heap)[1] if heap else None
+    nxt = nxt_g = None  # a node handed its whole gradient directly, bypassing `pending` and the heap
+    if len(roots) == 1 and roots[0]._node is not None:
+        node = nxt = roots[0]._node
+        nxt_g = root_grads[0]
+    else:
+        for t, g in zip(roots, root_grads):
+            n = t._node
+            if n is None:
+                _to_leaf(leaves, t, g)
+            elif n in pending:
+                pending[n] = pending[n] + g
+            else:
+                pending[n] = g
+                heappush(heap, (-n.seq, n))
+        node = heappop(heap)[1] if heap else None
 
     prev_mode = _state.enabled
     _state.enabled = create_graph
@@ -107,7 +112,6 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path; a plain
     # backward() pays one test per node for all four
     plain = not (hooked or targets is not None or create_graph or _anomaly[0])
-    nxt = nxt_g = None
     try:
         while node is not None:
             if node is nxt:
@@ -187,7 +191,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     finally:
         _state.enabled = prev_mode
 
-    given = set()  # NOTE: ids of arrays already handed to a leaf (an Add gives one g to both)
+    given = set() if len(leaves) > 1 else None  # NOTE: ids of arrays already handed to a leaf
     for t, g in leaves.values():
         if t._hooks:
             g = _call_hooks(t._hooks, g, create_graph)
@@ -195,9 +199,10 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             if t in targets:
                 targets[t] = g
         else:
-            if id(g) in given:
-                g = g.copy() if not create_graph else g
-            given.add(id(g))
+            if given is not None:  # NOTE: an Add gives one array to both its inputs
+                if id(g) in given and not create_graph:
+                    g = g.copy()
+                given.add(id(g))
             _accumulate(t, g, create_graph)
     return targets if targets is not None else {}
 

@@ -89,6 +89,9 @@ class Function:
     __slots__ = ("_p0", "_p1", "saved", "out", "seq", "epoch", "xp", "meta", "scope", "_ver",
                  "_stamp", "_vown", "__weakref__")
 
+    #: a node always wants its gradient; with Tensor._rg this makes ``_wants_grad`` one getattr
+    _rg = True
+
     #: ops whose backward reads ``self.out`` set this, so the output survives until backward
     keeps_output = False
     #: ops whose output shares memory with their first input (reshape, transpose, basic indexing)
@@ -229,7 +232,8 @@ class Function:
 
 
 def _wants_grad(p: Any) -> bool:
-    return isinstance(p, Function) or (isinstance(p, Tensor) and p._rg)
+    """Whether a parent entry wants a gradient: a node, or a tensor that requires grad."""
+    return getattr(p, "_rg", False)
 
 
 def _as_output(cls: type, out: Any) -> np.ndarray:

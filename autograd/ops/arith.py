@@ -42,7 +42,8 @@ class Mul(Function):
 
     def backward(self, g):
         x, y = self.saved
-        return (g * y if _wants_grad(self._p0) else None), (g * x if _wants_grad(self._p1) else None)
+        return (g * y if getattr(self._p0, "_rg", False) else None), \
+            (g * x if getattr(self._p1, "_rg", False) else None)  # NOTE: _wants_grad, inlined
 
 
 class Div(Function):
