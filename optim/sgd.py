@@ -77,7 +77,10 @@ class SGD(Optimizer):
 
 
 def _times(a: np.ndarray, c: Any, out: np.ndarray) -> np.ndarray:
-    """``a * c``, written into ``out`` when that is the product's dtype (so rounded the same way)."""
-    if np.result_type(a, c) != out.dtype:
+    """``a * c``, written into ``out`` when that is the product's dtype (so rounded the same way).
+
+    A Python float takes the array's dtype (NEP 50), so only other scalars need the dtype check.
+    """
+    if c.__class__ is not float and np.result_type(a, c) != out.dtype:
         return a * c  # NOTE: e.g. an np.float64 lr with float32 parameters: the product is float64
     return np.multiply(a, c, out=out)

@@ -79,13 +79,16 @@ def class_target_weights(fn: str, x: Tensor, target: Any, weight: Optional[Any],
         raise ValueError(f"{fn}: target of shape {t.shape} does not fit input of shape {x.shape}; "
                          f"expected class indices of shape {batch_shape}")
     valid = t != ignore_index
-    every = bool(valid.all())
-    if every or valid.any():
-        counted = t if every else t[valid]
-        lo, hi = int(counted.min()), int(counted.max())
-        if lo < 0 or hi >= c:
-            raise IndexError(f"{fn}: target values must be class indices in [0, {c - 1}] "
-                             f"(or ignore_index={ignore_index}), got values from {lo} to {hi}")
+    lo, hi = (int(t.min()), int(t.max())) if t.size else (0, -1)
+    # NOTE: an ignore_index outside [min, max] means every target counts, without the
+    # passes of an .all() and a masked copy
+    every = not lo <= ignore_index <= hi or bool(valid.all())
+    if not every:
+        counted = t[valid]
+        lo, hi = (int(counted.min()), int(counted.max())) if counted.size else (0, -1)
+    if lo < 0 or hi >= c:
+        raise IndexError(f"{fn}: target values must be class indices in [0, {c - 1}] "
+                         f"(or ignore_index={ignore_index}), got values from {lo} to {hi}")
     w = None
     if weight is not None:
         w = _raw(weight)
