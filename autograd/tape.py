@@ -90,6 +90,8 @@ def tape(*tensors: Tensor) -> Tape:
                 if id(p) not in leaf_names:
                     leaf_names[id(p)] = p.name or (f"x{len(leaf_names)}" if p.requires_grad else f"c{len(leaf_names)}")
                 inputs.append(leaf_names[id(p)] + _shape_str(p.shape))
+            elif isinstance(p, np.ndarray) and p.ndim == 0:
+                inputs.append(format(p.item(), "g"))  # NOTE: a Python number turned 0-d by an operator
             elif isinstance(p, np.ndarray):
                 inputs.append("array" + _shape_str(p.shape))
             else:
