@@ -5,10 +5,12 @@ import math
 
 import numpy as np
 
+from autograd import workspace
 from autograd.dtypes import zero_of
 from autograd.function import Function
 from autograd.special import sigmoid as _sigmoid
 from autograd.tensor import Tensor
+from autograd.xp import NP
 
 
 class Relu(Function):
@@ -17,12 +19,19 @@ class Relu(Function):
     keeps_output = True
 
     def forward(self, x):
-        return np.maximum(x, zero_of(x.dtype))
+        if x.nbytes < workspace.MIN_BYTES:
+            return np.maximum(x, zero_of(x.dtype))
+        # NOTE: a large activation goes into a recycled buffer: a fresh multi-MB array is
+        # faulted in page by page on every training step (see autograd/workspace.py)
+        return np.maximum(x, zero_of(x.dtype), out=workspace.empty(x.shape, x.dtype))
 
     def backward(self, g):
         # NOTE: z > 0 exactly where x > 0, so the output serves as the mask
         out = self.out
-        return (g * (out > zero_of(out.dtype)),)
+        if self.xp is not NP or g.nbytes < workspace.MIN_BYTES:
+            return (g * (out > zero_of(out.dtype)),)
+        mask = np.greater(out, zero_of(out.dtype), out=workspace.empty(out.shape, np.bool_))
+        return (np.multiply(g, mask, out=workspace.empty(out.shape, g.dtype)),)
 
 
 class LeakyRelu(Function):
