@@ -19,7 +19,7 @@ from tests.op_registry import SPECS
 
 #: the registry's entries whose temporaries come from the pool
 POOLED = [s for s in SPECS if s.name in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
-                                         "conv2d_weight", "max_pool2d", "avg_pool2d")]
+                                         "conv2d_weight", "max_pool2d", "avg_pool2d", "relu")]
 
 
 @pytest.fixture
@@ -297,3 +297,20 @@ def test_the_pool_stops_growing_over_training_steps(pool):
         sizes.append(pool.stats()["bytes"])
     assert sizes[-1] == sizes[2] and pool.stats()["in_use"] == 0
     assert pool.stats()["hits"] > pool.stats()["misses"]
+
+
+def test_large_relu_outputs_held_by_the_user_are_never_overwritten(pool):
+    x = ag.tensor(np.linspace(-1, 1, 256 * 256).reshape(256, 256))
+    a = x.relu()
+    kept = a.data.copy()
+    b = (x * -1).relu()
+    assert not np.shares_memory(a.data, b.data) and np.array_equal(a.data, kept)
+
+
+def test_large_relu_gradients_of_two_live_graphs_match_the_mask(pool):
+    data = np.linspace(-1, 1, 256 * 256).reshape(256, 256)
+    x = ag.tensor(data, requires_grad=True)
+    y1, y2 = (x.relu() * 2).sum(), (x.relu() * 3).sum()
+    y1.backward()
+    y2.backward()
+    assert np.array_equal(x.grad.data, 5.0 * (data > 0))
