@@ -130,6 +130,28 @@ def test_cross_entropy_records_one_fused_node_per_loss():
     assert names == ["SoftmaxCrossEntropy"]
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_reduced_loss_is_one_node(reduction):
+    x = ag.randn(3, 4, requires_grad=True)
+    names = [e.op for e in ag.tape(F.cross_entropy(x, ag.tensor([0, 1, 2]), reduction=reduction))]
+    assert names == ["SoftmaxCrossEntropy"]
+
+
+@pytest.mark.parametrize("reduction, factor", [("mean", 1 / 3), ("sum", 1.0)])
+def test_cross_entropy_reduced_equals_reducing_the_per_sample_losses(reduction, factor):
+    rng = np.random.default_rng(3)
+    x0 = rng.normal(size=(3, 4)).astype(np.float32)
+    t = ag.tensor([0, 3, 1])
+    xa, xb = ag.tensor(x0, requires_grad=True), ag.tensor(x0, requires_grad=True)
+    fused = F.cross_entropy(xa, t, reduction=reduction)
+    composed = F.cross_entropy(xb, t, reduction="none").sum() * factor
+    fused.backward()
+    composed.backward()
+    assert fused.dtype == np.float32 and fused.shape == ()
+    np.testing.assert_allclose(fused.item(), composed.item(), rtol=1e-6)
+    np.testing.assert_allclose(xa.grad.data, xb.grad.data, rtol=1e-6, atol=1e-7)
+
+
 def test_cross_entropy_target_out_of_range_is_an_error():
     with pytest.raises(IndexError, match=r"class indices in \[0, 2\] \(or ignore_index=-100\), got values from 0 to 3"):
         F.cross_entropy(ag.zeros(2, 3), ag.tensor([0, 3]))

@@ -15,36 +15,50 @@ import numpy as np
 
 from autograd.function import Function, _wants_grad
 from autograd.tensor import Tensor
+from autograd.xp import NP
 
 
 # NOTE: fused for stability and speed: log_softmax then a weighted sum would record four
 # nodes; this one computes log-probabilities with the max shift (finite for logits of 1e4)
 # and its gradient p * sum(q) - q directly. The saved max is only a shift that softmax is
 # invariant to, so treating it as a constant keeps second derivatives exact.
+# NOTE: the 'sum'/'mean' reduction is folded in (``scale``): a training loss is then one
+# node instead of three (losses, their sum, the division by the denominator).
 class SoftmaxCrossEntropy(Function):
-    """l = -sum_c q_c log softmax(x)_c;  dl/dx = p sum_c q_c - q,  dl/dq = -log softmax(x)"""
+    """l = -sum_c q_c log p_c, p = softmax(x) (times scale, summed over samples, if reduced);
+    dl/dx = g (p sum_c q_c - q),  dl/dq = -g log p"""
     __slots__ = ()
 
-    def forward(self, x, q, axis):
+    def forward(self, x, q, axis, scale=None):
         m = np.max(x, axis=axis, keepdims=True)
-        self.saved = (x, q, m, axis)
         z = x - m
         logp = z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
-        return -np.sum(q * logp, axis=axis)
+        # NOTE: logp is kept for a first-order backward, which then needs one exp instead of
+        # recomputing the softmax; a differentiable backward recomputes it from x
+        self.saved = (x, q, m, axis, scale, logp)
+        loss = np.sum(q * logp, axis=axis)
+        if scale is None:
+            return np.negative(loss, out=loss)
+        return np.asarray(np.add.reduce(loss, axis=None) * -scale)
 
     def backward(self, g):
-        x, q, m, axis = self.saved
+        x, q, m, axis, scale, logp = self.saved
         xp = self.xp
         px, pq = self.parents
-        gk = xp.expand_dims(g, axis)
-        z = x - m
-        e = xp.exp(z)
-        s = xp.sum(e, axis=axis, keepdims=True)
+        gk = xp.expand_dims(g, axis) if scale is None else g * scale
+        if xp is NP:
+            p = np.exp(logp)
+        else:
+            z = x - m
+            e = xp.exp(z)
+            s = xp.sum(e, axis=axis, keepdims=True)
+            p = e / s
+            logp = z - xp.log(s)
         gx = gq = None
         if _wants_grad(px):
-            gx = gk * (e / s * xp.sum(q, axis=axis, keepdims=True) - q)
+            gx = gk * (p * xp.sum(q, axis=axis, keepdims=True) - q)
         if _wants_grad(pq):
-            gq = -gk * (z - xp.log(s))
+            gq = -gk * logp
         return gx, gq
 
 
@@ -158,7 +172,11 @@ def cross_entropy(input: Tensor, target: Any, weight: Optional[Any] = None, igno
         denom = float(input.size // c) if input.size else 0.0
     else:
         q, denom = class_target_weights(fn, input, target, weight, ignore_index, label_smoothing)
-    return _reduce(SoftmaxCrossEntropy.apply(input, q, axis=ax), reduction, denom)
+    if reduction == "none":
+        return SoftmaxCrossEntropy.apply(input, q, axis=ax)
+    # NOTE: as PyTorch, a batch whose targets are all ignored gives nan for 'mean', not an error
+    scale = 1.0 if reduction == "sum" else (1.0 / denom if denom else float("nan"))
+    return SoftmaxCrossEntropy.apply(input, q, axis=ax, scale=scale)
 
 
 def nll_loss(input: Tensor, target: Any, weight: Optional[Any] = None, ignore_index: int = -100,
