@@ -166,15 +166,16 @@ class Optimizer:
         for group, lr in zip(self.param_groups, lrs):
             if lr is not None:
                 group["lr"] = lr
+        states, update = self.state, self._update
         for group in self.param_groups:
             for p in group["params"]:
-                g = p.grad
+                g = p._grad
                 if g is None:
                     continue
-                state = self.state.get(p)
+                state = states.get(p)
                 if not state:
-                    state = self.state[p] = self._init_state(p.data, group)
-                self._update(p.data, g.data, state, group)
+                    state = states[p] = self._init_state(p._data, group)
+                update(p._data, g._data, state, group)
                 p._bump_version()  # the array changed in place: a graph that saved it must refuse
         self._step_count += 1
         return loss

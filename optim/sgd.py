@@ -54,6 +54,10 @@ class SGD(Optimizer):
 
     def _update(self, x: np.ndarray, g: np.ndarray, state: Dict[str, Any],
                 group: Dict[str, Any]) -> None:
+        if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
+            # NOTE: plain SGD, the common case, goes straight to x -= lr g
+            x += _times(g, -group["lr"], workspace.empty(g.shape, g.dtype))
+            return
         d = _direction(x, g, group["weight_decay"], group["maximize"])
         # NOTE: the products go into one workspace buffer instead of new arrays: a fresh
         # ``lr * d`` per parameter per step is a parameter-sized allocation (1.6 MB for a
