@@ -28,6 +28,8 @@ def _scatter_add(shape: tuple, index: Any, g: np.ndarray, unique: bool = False) 
 
 def _broadcast_to(a: np.ndarray, shape: tuple) -> np.ndarray:
     """``np.broadcast_to``, with fast paths for one element (the gradient of a full reduction)."""
+    if a.__class__ is not np.ndarray and isinstance(a, np.generic):
+        a = np.asarray(a)  # NOTE: numpy hands back scalars from arithmetic on 0-d arrays
     if a.size == 1 and a.__class__ is np.ndarray:
         if _prod(shape) <= 16384:
             # NOTE: for a small result a filled new array (0.2 us) is cheaper than any

@@ -68,3 +68,20 @@ def test_expand_gradient_sums_over_expanded_axes():
     x = ag.tensor(np.ones((3, 1)), requires_grad=True)
     x.expand(3, 5).sum().backward()
     assert np.allclose(x.grad.data, 5.0)
+
+
+def test_a_numpy_scalar_gradient_is_broadcast_into_an_owned_writable_array():
+    from autograd.xp import NP
+    # NOTE: numpy returns scalars from arithmetic on 0-d arrays, so a full reduction's
+    # upstream gradient often arrives as np.float32 rather than a 0-d array
+    out = NP.broadcast_to(np.float32(2.5), (3, 2))
+    assert out.shape == (3, 2) and out.dtype == np.float32
+    assert out.flags.writeable and out.flags.owndata
+    np.testing.assert_array_equal(out, np.full((3, 2), 2.5, np.float32))
+
+
+def test_the_mean_of_a_large_tensor_gets_a_read_only_constant_gradient_view():
+    from autograd.xp import NP
+    out = NP.broadcast_to(np.float64(0.5), (300, 300))
+    assert out.shape == (300, 300) and out.strides == (0, 0) and not out.flags.writeable
+    assert out[123, 45] == 0.5
