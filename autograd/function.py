@@ -144,6 +144,9 @@ class Function:
         """Run ``forward`` on the arrays of ``args`` and record a node if any input requires grad."""
         # NOTE: this is the per-op hot path; it is written for speed (one pass over the
         # arguments, no helper calls) and is the only place that builds nodes.
+        # NOTE: the parent entries are set before ``forward`` runs, so that forward can see which
+        # arguments are constants (their own entries) or want a gradient (``needs_input_grad``)
+        # and save only what backward will read (see ``Mul``).
         node = _new(cls)
         node.saved = ()
         if len(args) == 2:
@@ -167,6 +170,8 @@ class Function:
                     pb = b
             else:
                 db = pb = b
+            node._p0 = pa
+            node._p1 = pb
             out = cls.forward(node, da, db, **kwargs) if kwargs else cls.forward(node, da, db)
         elif len(args) == 1:
             a = args[0]
@@ -179,7 +184,8 @@ class Function:
             else:
                 da = pa = a
                 record = False
-            pb = _UNARY
+            node._p0 = pa
+            node._p1 = _UNARY
             out = cls.forward(node, da, **kwargs) if kwargs else cls.forward(node, da)
         else:
             record = False
@@ -194,7 +200,8 @@ class Function:
                 else:
                     arrays.append(a)
                     parents.append(a)
-            pa, pb = _MANY, tuple(parents)
+            node._p0 = _MANY
+            node._p1 = tuple(parents)
             out = cls.forward(node, *arrays, **kwargs)
         if out.__class__ is not _ndarray:
             # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays
@@ -211,8 +218,6 @@ class Function:
             return t
         t._node = node
         t._rg = True
-        node._p0 = pa
-        node._p1 = pb
         node.seq = next(_seq)
         node.out = out
         if scope_stack:

@@ -37,11 +37,15 @@ class Mul(Function):
     __slots__ = ()
 
     def forward(self, x, y):
-        self.saved = (x, y)
+        # NOTE: a constant factor (a number or an array, not a Tensor) is its own parent entry,
+        # so backward can read it there, and the other input is never read (the constant wants no
+        # gradient): nothing is saved, and x * 1.0001 leaves no tuple behind (W4: a deep chain).
+        if self._p1 is not y and self._p0 is not x:
+            self.saved = (x, y)
         return x * y
 
     def backward(self, g):
-        x, y = self.saved
+        x, y = self.saved or (self._p0, self._p1)
         return (g * y if getattr(self._p0, "_rg", False) else None), \
             (g * x if getattr(self._p1, "_rg", False) else None)  # NOTE: _wants_grad, inlined
 
