@@ -52,7 +52,7 @@ def _reduce_to(g: Any, shape: tuple, dtype: Any, xp: Any, node: Function) -> Any
 
 def _check_versions(node: Function) -> None:
     """Refuse to run a backward whose saved arrays were changed in place since recording."""
-    then = node.epoch
+    then = node.seq  # NOTE: the time it was recorded (see tensor.clock)
     if node.saved and type(node).reads_inputs:
         for p in node.parents:
             if isinstance(p, (Tensor, Function)):
@@ -127,7 +127,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 parents = p1
             else:
                 parents = (node._p0, p1)
-            if node.epoch < writes[0]:  # NOTE: the clock moved since the node was made
+            if node.seq < writes[0]:  # NOTE: something was written in place after the node was made
                 _check_versions(node)
             if plain:
                 node.xp = xp

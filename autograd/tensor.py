@@ -6,6 +6,7 @@ named methods (``exp``, ``sum``, ``reshape``, ...) live in ``tensor_methods.py``
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
@@ -16,10 +17,13 @@ from autograd.tensor_methods import TensorMethods
 
 _new = object.__new__
 
-#: in-place writes so far in this process, a clock: every version bump ticks it and stamps
-#: the owner of the written memory with the time (``_stamp``). A node records the time it
-#: was made (``epoch``); its saved arrays were changed since iff an input's owner has a later
-#: stamp, and when the clock has not moved at all (the common case) one comparison says so.
+#: the process's clock: it ticks for every recorded node (the node's ``seq``, its time) and
+#: for every in-place write, which stamps the owner of the written memory with the time
+#: (``_stamp``). A node's saved arrays were changed since it was recorded iff an input's owner
+#: has a later stamp, and when no write came after the node (the common case) one comparison
+#: with ``writes`` says so.
+clock = itertools.count(1)
+#: the time of the latest in-place write (0: none yet)
 writes = [0]
 
 
@@ -153,8 +157,7 @@ class Tensor(TensorMethods):
         """Record that the array under this tensor was changed in place (optimizers call this)."""
         o = _owner(self)
         o._ver = getattr(o, "_ver", 0) + 1  # NOTE: counters start unset (0) to keep creation cheap
-        writes[0] += 1
-        o._stamp = writes[0]
+        writes[0] = o._stamp = next(clock)
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number.
