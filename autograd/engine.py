@@ -25,6 +25,11 @@ from autograd.tensor import Tensor, _make, writes
 from autograd.xp import NP, TXP
 
 _ONES: dict = {}
+_ndarray = np.ndarray
+_add = np.add
+#: gradients of at least this many elements are summed in place once the engine owns the sum;
+#: below it a new array (a + b) is as cheap as an in-place add
+_IN_PLACE_SIZE = 4096
 
 #: hooks on non-leaf tensors, keyed by the node that made the tensor
 node_hooks: "weakref.WeakKeyDictionary[Function, list]" = weakref.WeakKeyDictionary()
@@ -88,7 +93,12 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     xp = TXP if create_graph else NP
     pending: dict = {}  # node -> its gradient so far; every pending node but `node` is on the heap
     heap: list = []
-    leaves: dict = {}  # leaf tensor -> [tensor, gradient]
+    leaves: dict = {}  # leaf tensor -> [tensor, gradient, whether the gradient is a sum made here]
+    # NOTE: a gradient that is a sum made here (by a + b below) is a fresh array nothing else
+    # holds until its node is processed, so later contributions are added into it in place; the
+    # first contribution is never written to: a rule may hand one array to several inputs (Add),
+    # return a view of its upstream gradient (reshape) or a read-only array.
+    summed: set = set()  # pending nodes whose gradient is such a sum
 
     nxt = nxt_g = None  # a node handed its whole gradient directly, bypassing `pending` and the heap
     if len(roots) == 1 and roots[0]._node is not None:
@@ -162,7 +172,13 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                     if p is nxt:
                         nxt_g = nxt_g + gi
                     elif p in pending:
-                        pending[p] = pending[p] + gi
+                        acc = pending[p]
+                        if p in summed:
+                            _add(acc, gi, out=acc)
+                        else:
+                            acc = pending[p] = acc + gi
+                            if acc.__class__ is _ndarray and acc.size >= _IN_PLACE_SIZE:
+                                summed.add(p)
                     elif nxt is None:
                         nxt, nxt_g = p, gi
                     else:
@@ -174,9 +190,12 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                         gi = _reduce_to(gi, data.shape, data.dtype, xp, node)
                     entry = leaves.get(p)  # NOTE: _to_leaf, inlined
                     if entry is None:
-                        leaves[p] = [p, gi]
+                        leaves[p] = [p, gi, False]
+                    elif entry[2]:
+                        _add(entry[1], gi, out=entry[1])
                     else:
-                        entry[1] = entry[1] + gi
+                        acc = entry[1] = entry[1] + gi
+                        entry[2] = acc.__class__ is _ndarray and acc.size >= _IN_PLACE_SIZE
             # NOTE: a parent that became pending here is usually the next node (a chain);
             # it goes through the heap only when a node with a later ``seq`` is waiting
             if nxt is None:
@@ -192,7 +211,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
         _state.enabled = prev_mode
 
     given = set() if len(leaves) > 1 else None  # NOTE: ids of arrays already handed to a leaf
-    for t, g in leaves.values():
+    for t, g, _ in leaves.values():
         if t._hooks:
             g = _call_hooks(t._hooks, g, create_graph)
         if targets is not None:
@@ -226,7 +245,7 @@ def _backward_with_extras(node: Function, g: Any, create_graph: bool, targets: O
 def _to_leaf(leaves: dict, t: Tensor, g: Any) -> None:
     entry = leaves.get(t)
     if entry is None:
-        leaves[t] = [t, g]
+        leaves[t] = [t, g, False]
     else:
         entry[1] = entry[1] + g
 

@@ -266,3 +266,23 @@ def test_a_node_used_twice_by_one_op_gets_both_contributions():
     h = x * 1
     (h * h).sum().backward()
     assert np.allclose(x.grad.data, 2 * x.data)
+
+
+
+@pytest.mark.parametrize("n", [8, 4096])  # NOTE: below and at the size where sums go in place
+def test_many_contributions_to_one_node_are_all_summed(n):
+    x = ag.tensor(np.ones(n), requires_grad=True)
+    p, q = x * 2, x * 3
+    # NOTE: p + q is recorded last, so its backward runs first and hands one array (also the
+    # gradient of the sum before it) to p and to q as their first contribution
+    loss = (p * 5 + q * 7 + p * 11 + q * 13 + (p + q)).sum()
+    loss.backward()
+    assert np.array_equal(x.grad.data, np.full(n, 2 * (5 + 11 + 1) + 3 * (7 + 13 + 1.0)))
+
+
+@pytest.mark.parametrize("n", [8, 4096])
+def test_many_contributions_to_one_leaf_are_all_summed(n):
+    w = ag.tensor(np.ones(n), requires_grad=True)
+    loss = (w * 2 + w * 3 + w.reshape(n) * 4 + (w + w)).sum()
+    loss.backward()
+    assert np.array_equal(w.grad.data, np.full(n, 11.0))
