@@ -111,7 +111,9 @@ def w4_split(sizes) -> None:
         for n in sizes:
             for mode in ("on", "off"):
                 best = None
-                for _ in range(3 if n <= 100_000 else 1):
+                # NOTE: best of many short chains: one 1e3 chain lasts ~5 ms, and the first few
+                # of a process run cold (the allocator's pools are not yet warm)
+                for _ in range(30 if n <= 10_000 else 3 if n <= 100_000 else 1):
                     gc.collect()
                     if mode == "off":
                         gc.disable()
