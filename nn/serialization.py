@@ -9,14 +9,15 @@ checkpoint can never run code.
 
 A save writes a temporary file next to the target and moves it into place with
 ``os.replace`` (atomic on POSIX and Windows): if anything fails on the way, the
-previous checkpoint is untouched.
+previous checkpoint is untouched. The file gets the permissions ``open(path, "w")`` would
+give it: a new file ``0o666`` less the process's umask, a replaced one keeps its mode.
 """
 from __future__ import annotations
 
 import json
 import os
-import tempfile
-from typing import Any, Dict, List, Union
+import secrets
+from typing import Any, Dict, List, Tuple, Union
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def save(obj: Any, path: PathLike) -> None:
     entries[_STRUCTURE] = np.frombuffer(json.dumps(structure).encode("utf-8"), dtype=np.uint8)
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
+    fd, tmp = _create_temporary(directory, path)
     try:
         with os.fdopen(fd, "wb") as f:
             _write(f, entries)
@@ -95,6 +96,24 @@ def save(obj: Any, path: PathLike) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _create_temporary(directory: str, path: str) -> Tuple[int, str]:
+    """A new file beside ``path``, with the mode ``open(path, "w")`` would give ``path``."""
+    # NOTE: os.open with 0o666 lets the kernel apply the umask, as open() does; tempfile.mkstemp
+    # would make the checkpoint 0o600 whatever the umask
+    while True:
+        tmp = os.path.join(directory, f".tmp-{secrets.token_hex(8)}.npz")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+    except FileNotFoundError:
+        pass
+    return fd, tmp
 
 
 def _write(f: Any, entries: Dict[str, np.ndarray]) -> None:

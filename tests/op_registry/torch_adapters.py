@@ -12,14 +12,35 @@ SPECS: list = []  # NOTE: helpers only
 
 
 class _Lazy:
-    """``T.exp`` is ``torch.exp``, imported when first used."""
+    """``T.exp`` stands for ``torch.exp``; torch is imported only when it is called.
 
-    def __init__(self, module: str) -> None:
-        self._module = module
+    The registry names torch functions at import time (``OpSpec(..., T.exp)``), and the
+    numeric gradchecks must still run where torch is absent, so nothing is imported here.
+    """
 
-    def __getattr__(self, name: str) -> Any:
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def __getattr__(self, name: str) -> "_Lazy":
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Lazy(f"{self._path}.{name}")
+
+    def _resolve(self) -> Any:
         import importlib
-        return getattr(importlib.import_module(self._module), name)
+        module, _, attr = self._path.rpartition(".")
+        try:
+            return importlib.import_module(self._path)
+        except ImportError:
+            if not module:
+                raise
+        return getattr(_Lazy(module)._resolve(), attr)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<lazy {self._path}>"
 
 
 T = _Lazy("torch")
