@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import warnings
@@ -60,7 +61,10 @@ def progress_bar(total: Optional[int], desc: str, enabled: bool = True) -> Any:
         from tqdm.auto import tqdm
         from tqdm.notebook import tqdm as notebook_tqdm
     options = dict(total=total, desc=desc, unit="batch", leave=True, dynamic_ncols=True)
-    if in_notebook() and not issubclass(tqdm, notebook_tqdm):
+    # NOTE: older tqdm (4.60) picks its widget bar without ipywidgets and then fails, so the
+    # widget's own package is asked too
+    widgets = importlib.util.find_spec("ipywidgets") is not None
+    if in_notebook() and (not widgets or not issubclass(tqdm, notebook_tqdm)):
         from tqdm.std import tqdm as text_tqdm
         return text_tqdm(file=sys.stdout, disable=False, **options)
     # NOTE: disable=None is tqdm's "off unless the output is a terminal" rule; its notebook
