@@ -158,18 +158,23 @@ class Module:
             scope_stack.pop()
 
     # -- walking the tree ----------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[Tuple[str, "Module"]]:
-        """This module (name ``prefix``) and every descendant, with dotted names, each once.
+    def named_modules(self, prefix: str = "", remove_duplicate: bool = True) -> Iterator[Tuple[str, "Module"]]:
+        """This module (name ``prefix``) and every descendant, with dotted names, each once
+        (``remove_duplicate=False``: a module used in several places once per place, as
+        ``state_dict`` lists it).
 
         >>> import nn
         >>> [name for name, _ in nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU())).named_modules()]
         ['', '0', '1', '1.0']
+        >>> lin = nn.Linear(1, 1)
+        >>> [name for name, _ in nn.Sequential(lin, lin).named_modules(remove_duplicate=False)]
+        ['', '0', '1']
         """
         seen = set()
         stack = [(prefix, self)]
         while stack:
             name, m = stack.pop()
-            if id(m) in seen:
+            if remove_duplicate and id(m) in seen:
                 continue
             seen.add(id(m))
             yield name, m
@@ -299,12 +304,16 @@ class Module:
     def state_dict(self) -> "OrderedDict[str, Tensor]":
         """Parameters and persistent buffers by dotted name (tensors share memory with the module).
 
+        As in PyTorch, a submodule used in several places is listed under each of its names
+        (``Sequential(lin, Tanh(), lin)`` has ``0.weight`` and ``2.weight``, the same tensor),
+        so state dicts move between the two libraries with ``strict=True``.
+
         >>> import nn
         >>> list(nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)).state_dict())
         ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
         """
         out: "OrderedDict[str, Tensor]" = OrderedDict()
-        for prefix, m in self.named_modules():
+        for prefix, m in self.named_modules(remove_duplicate=False):
             for registry, skip in (("_parameters", False), ("_buffers", True)):
                 for name, t in getattr(m, registry).items():
                     if t is None or (skip and name in m._non_persistent):

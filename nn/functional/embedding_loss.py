@@ -6,7 +6,7 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from autograd.ops import abs as _abs, cat, matmul, maximum, minimum, relu, sqrt, where
+from autograd.ops import abs as _abs, cat, clip, matmul, maximum, minimum, relu, sqrt, where
 from autograd.tensor import Tensor
 from nn.functional.cross_entropy import check_reduction, cross_entropy
 from nn.functional.loss import as_tensor, reduce
@@ -20,14 +20,32 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     >>> F.pairwise_distance(ag.tensor([[0.0, 0.0]]), ag.tensor([[3.0, 4.0]]), eps=0.0)
     tensor([5.])
     """
-    d = x1 - x2 + eps
-    if p == 2:
-        return sqrt((d * d).sum(axis=-1, keepdims=keepdim))
-    if p == 1:
-        return _abs(d).sum(axis=-1, keepdims=keepdim)
     if p <= 0:
         raise ValueError(f"pairwise_distance: p must be positive, got {p}")
-    return ((_abs(d) ** p).sum(axis=-1, keepdims=keepdim)) ** (1.0 / p)
+    d = x1 - x2 + eps
+    if p == 1:
+        return _abs(d).sum(axis=-1, keepdims=keepdim)
+    if p == 2:
+        return norm_root((d * d).sum(axis=-1, keepdims=keepdim), 2.0)
+    return norm_root((_abs(d) ** p).sum(axis=-1, keepdims=keepdim), p)
+
+
+def norm_root(s: Tensor, p: float) -> Tensor:
+    """``s ** (1/p)`` for a sum of |d|**p, with PyTorch's gradient 0 where the norm is 0.
+
+    At 0 the root's derivative is infinite and the chain rule would give inf * 0 = nan; a norm
+    at 0 has the subgradient 0, which PyTorch uses (a triplet whose positive equals its anchor).
+
+    >>> import autograd as ag
+    >>> s = ag.tensor([0.0, 4.0], requires_grad=True)
+    >>> norm_root(s, 2.0).sum().backward()
+    >>> s.grad
+    tensor([0.0000, 0.2500])
+    """
+    # NOTE: the inner where keeps the root away from 0 so neither branch's gradient is nan
+    positive = s.data > 0
+    root = sqrt if p == 2 else (lambda t: t ** (1.0 / p))
+    return where(positive, root(where(positive, s, 1.0)), 0.0)
 
 
 def _label(fn: str, label: Any, n_shape: tuple) -> Tensor:
@@ -76,7 +94,8 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    return reduce(relu(d_pos - d_neg + margin), reduction)
+    # NOTE: clip(min=0) passes the gradient at the kink (PyTorch's clamp_min); relu would not
+    return reduce(clip(d_pos - d_neg + margin, min=0.0), reduction)
 
 
 def batch_hard_triplets(embeddings: Tensor, labels: Any) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,7 +162,7 @@ def cosine_embedding_loss(x1: Tensor, x2: Tensor, target: Any, margin: float = 0
         raise ValueError(f"{fn}: target values must be 1 or -1, got {np.unique(t).tolist()}")
     # NOTE: the 1e-12 inside the norms is PyTorch's; it keeps zero vectors finite
     cos = (x1 * x2).sum(axis=-1) / sqrt(((x1 * x1).sum(axis=-1) + 1e-12) * ((x2 * x2).sum(axis=-1) + 1e-12))
-    return reduce(where(t == 1, 1 - cos, relu(cos - margin)), reduction)
+    return reduce(where(t == 1, 1 - cos, clip(cos - margin, min=0.0)), reduction)
 
 
 def margin_ranking_loss(x1: Tensor, x2: Tensor, target: Any, margin: float = 0.0,
@@ -160,7 +179,7 @@ def margin_ranking_loss(x1: Tensor, x2: Tensor, target: Any, margin: float = 0.0
     if x1.shape != x2.shape:
         raise ValueError(f"{fn}: x1 of shape {x1.shape} and x2 of shape {x2.shape} differ")
     y = _label(fn, target, x1.shape)
-    return reduce(relu(-y * (x1 - x2) + margin), reduction)
+    return reduce(clip(-y * (x1 - x2) + margin, min=0.0), reduction)
 
 
 def info_nce_loss(z1: Tensor, z2: Tensor, temperature: float = 0.1, reduction: str = "mean") -> Tensor:
@@ -183,8 +202,9 @@ def info_nce_loss(z1: Tensor, z2: Tensor, temperature: float = 0.1, reduction: s
         raise ValueError(f"{fn}: temperature must be positive, got {temperature}")
     n = z1.shape[0]
     z = cat([z1, z2], axis=0)
-    # NOTE: dividing by max(norm, 1e-12) is F.normalize's rule; it keeps a zero row finite
-    z = z / maximum(sqrt((z * z).sum(axis=1, keepdims=True)), 1e-12)
+    # NOTE: dividing by max(norm, 1e-12) is F.normalize's rule; it keeps a zero row finite, and
+    # norm_root gives the zero row PyTorch's gradient (0 through the norm) instead of nan
+    z = z / maximum(norm_root((z * z).sum(axis=1, keepdims=True), 2.0), 1e-12)
     sim = matmul(z, z.T) * (1.0 / temperature)
     # NOTE: a large finite negative (not -inf) masks self-similarity: exp() gives exactly 0 and
     # 0 * (-inf) = nan cannot arise in the cross-entropy

@@ -98,7 +98,22 @@ class _ConvNd(Module):
         return s
 
 
-class Conv2d(_ConvNd):
+class _Conv(_ConvNd):
+    """A (non-transposed) convolution's constructor and forward, shared by Conv1d and Conv2d."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
+                 padding: Union[Size, str] = 0, dilation: Size = 1, groups: int = 1, bias: bool = True,
+                 dtype: Any = ag.float32) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         dtype=dtype)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self._call(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+# NOTE: Conv1d is not a Conv2d (nor the other way round), as in PyTorch, so isinstance checks in
+# user code (init loops, layer surgery) treat them apart; both share _Conv
+class Conv2d(_Conv):
     """2-D convolution over (N, C_in, H, W) inputs; kernel (C_out, C_in/groups, kh, kw).
 
     >>> import autograd as ag, nn
@@ -111,17 +126,8 @@ class Conv2d(_ConvNd):
 
     _op = staticmethod(Fc.conv2d)
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
-                 padding: Union[Size, str] = 0, dilation: Size = 1, groups: int = 1, bias: bool = True,
-                 dtype: Any = ag.float32) -> None:
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         dtype=dtype)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self._call(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-
-
-class Conv1d(Conv2d):
+class Conv1d(_Conv):
     """1-D convolution over (N, C_in, L) inputs; kernel (C_out, C_in/groups, k).
 
     >>> import autograd as ag, nn
@@ -133,19 +139,10 @@ class Conv1d(Conv2d):
     _op = staticmethod(Fc.conv1d)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed 2-D convolution (upsampling); kernel (C_in, C_out/groups, kh, kw).
-
-    Output size per axis: (H - 1)*stride - 2*padding + dilation*(k-1) + output_padding + 1.
-
-    >>> import autograd as ag, nn
-    >>> up = nn.ConvTranspose2d(16, 8, 2, stride=2)
-    >>> up(ag.zeros(1, 16, 7, 7)).shape
-    (1, 8, 14, 14)
-    """
+class _ConvTranspose(_ConvNd):
+    """A transposed convolution's constructor and forward, shared by ConvTranspose1d and 2d."""
 
     _transposed = True
-    _op = staticmethod(Fc.conv_transpose2d)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
                  padding: Size = 0, output_padding: Size = 0, groups: int = 1, bias: bool = True,
@@ -158,7 +155,21 @@ class ConvTranspose2d(_ConvNd):
                           self.groups, self.dilation)
 
 
-class ConvTranspose1d(ConvTranspose2d):
+class ConvTranspose2d(_ConvTranspose):
+    """Transposed 2-D convolution (upsampling); kernel (C_in, C_out/groups, kh, kw).
+
+    Output size per axis: (H - 1)*stride - 2*padding + dilation*(k-1) + output_padding + 1.
+
+    >>> import autograd as ag, nn
+    >>> up = nn.ConvTranspose2d(16, 8, 2, stride=2)
+    >>> up(ag.zeros(1, 16, 7, 7)).shape
+    (1, 8, 14, 14)
+    """
+
+    _op = staticmethod(Fc.conv_transpose2d)
+
+
+class ConvTranspose1d(_ConvTranspose):
     """Transposed 1-D convolution over (N, C_in, L) inputs; kernel (C_in, C_out/groups, k).
 
     >>> import autograd as ag, nn

@@ -1,0 +1,119 @@
+"""Where nn used to differ silently from PyTorch (issue 20's nn list): each behaviour pinned with
+the value PyTorch 2.13 gives, written out, and compared with torch itself where it is installed."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+
+def _t(values):
+    return ag.tensor(np.array(values, dtype=np.float64), requires_grad=True)
+
+
+# -- layer types ---------------------------------------------------------------------------
+
+def test_conv1d_is_not_a_conv2d_and_conv2d_is_not_a_conv1d():
+    assert not isinstance(nn.Conv1d(2, 3, 3), nn.Conv2d)
+    assert not isinstance(nn.Conv2d(2, 3, 3), nn.Conv1d)
+
+
+def test_conv_transpose1d_is_not_a_conv_transpose2d():
+    assert not isinstance(nn.ConvTranspose1d(2, 3, 3), nn.ConvTranspose2d)
+    assert not isinstance(nn.ConvTranspose2d(2, 3, 3), nn.ConvTranspose1d)
+
+
+# -- shared submodules in state dicts ------------------------------------------------------
+
+def test_a_submodule_used_twice_is_in_the_state_dict_under_both_names():
+    lin = nn.Linear(2, 2)
+    assert list(nn.Sequential(lin, nn.Tanh(), lin).state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+def test_a_state_dict_with_both_names_loads_strictly_into_the_shared_module():
+    lin = nn.Linear(2, 2)
+    model = nn.Sequential(lin, nn.Tanh(), lin)
+    state = {k: ag.ones(*v.shape) for k, v in model.state_dict().items()}
+    model.load_state_dict(state, strict=True)
+    assert np.all(lin.weight.data == 1)
+
+
+def test_parameters_of_a_shared_submodule_are_still_listed_once():
+    lin = nn.Linear(2, 2)
+    assert [n for n, _ in nn.Sequential(lin, nn.Tanh(), lin).named_parameters()] == ["0.weight", "0.bias"]
+
+
+def test_the_shared_state_dict_loads_into_pytorch_strictly():
+    torch = pytest.importorskip("torch")
+    lin = nn.Linear(2, 2)
+    ours = nn.Sequential(lin, nn.Tanh(), lin)
+    tl = torch.nn.Linear(2, 2)
+    theirs = torch.nn.Sequential(tl, torch.nn.Tanh(), tl)
+    theirs.load_state_dict({k: torch.from_numpy(v.data.copy()) for k, v in ours.state_dict().items()})
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+
+
+# -- hinge losses at the kink (clamp_min passes the gradient there) -------------------------
+
+def test_margin_ranking_loss_passes_the_gradient_on_tied_scores():
+    x1, x2 = _t([0.5, 1.0]), _t([0.5, 0.2])
+    nn.MarginRankingLoss()(x1, x2, ag.tensor([1.0, -1.0])).backward()
+    assert np.allclose(x1.grad.data, [-0.5, 0.5]) and np.allclose(x2.grad.data, [0.5, -0.5])
+
+
+def test_cosine_embedding_loss_passes_the_gradient_at_cos_equal_to_the_margin():
+    u, v = _t([[1.0, 0.0]]), _t([[0.0, 2.0]])          # cos = 0 = margin, target -1
+    nn.CosineEmbeddingLoss(margin=0.0)(u, v, ag.tensor([-1.0])).backward()
+    assert np.allclose(u.grad.data, [[0.0, 1.0]]) and np.allclose(v.grad.data, [[0.5, 0.0]])
+
+
+def test_triplet_loss_passes_the_gradient_when_the_margin_is_met_exactly():
+    a, p, n = _t([[0.0]]), _t([[1.0]]), _t([[2.0]])     # d_pos - d_neg + margin = 0
+    nn.TripletMarginLoss(margin=1.0, eps=0.0)(a, p, n).backward()
+    assert np.allclose(a.grad.data, [[0.0]]) and np.allclose(p.grad.data, [[1.0]])
+    assert np.allclose(n.grad.data, [[-1.0]])
+
+
+# -- distances at zero ---------------------------------------------------------------------
+
+def test_triplet_loss_with_eps_0_and_positive_equal_to_anchor_has_pytorchs_gradient():
+    a, p, n = _t([[1.0, 2.0]]), _t([[1.0, 2.0]]), _t([[1.5, 2.0]])
+    loss = nn.TripletMarginLoss(margin=1.0, eps=0.0)(a, p, n)
+    loss.backward()
+    assert loss.item() == pytest.approx(0.5)
+    assert np.allclose(a.grad.data, [[1.0, 0.0]]) and np.allclose(p.grad.data, 0.0)
+    assert np.allclose(n.grad.data, [[-1.0, 0.0]])
+
+
+def test_batch_hard_triplet_loss_with_eps_0_and_coinciding_samples_has_a_finite_gradient():
+    emb = _t([[0.0], [0.0], [0.5], [0.5]])
+    nn.BatchHardTripletLoss(margin=1.0, eps=0.0)(emb, [0, 0, 1, 1]).backward()
+    assert np.all(np.isfinite(emb.grad.data))
+
+
+def test_info_nce_with_an_all_zero_row_has_a_finite_gradient():
+    z1, z2 = _t([[0.0, 0.0], [1.0, 0.0]]), _t([[0.5, 0.5], [0.0, 1.0]])
+    nn.InfoNCELoss(temperature=0.5)(z1, z2).backward()
+    assert np.all(np.isfinite(z1.grad.data)) and np.all(np.isfinite(z2.grad.data))
+
+
+def test_pairwise_distance_at_zero_has_zero_gradient_and_second_derivative_is_finite():
+    import nn.functional as F
+    x = _t([[1.0, 2.0], [0.0, 3.0]])
+    y = ag.tensor(np.array([[1.0, 2.0], [0.0, 0.0]]))
+    d = F.pairwise_distance(x, y, eps=0.0)
+    (g,) = ag.grad(d.sum(), [x], create_graph=True)
+    assert np.allclose(g.data, [[0.0, 0.0], [0.0, 1.0]])
+    (h,) = ag.grad(g.sum(), [x])
+    assert np.all(np.isfinite(h.data))
+
+
+def test_zero_distance_losses_match_pytorch():
+    torch = pytest.importorskip("torch")
+    a, p, n = np.array([[1.0, 2.0]]), np.array([[1.0, 2.0]]), np.array([[1.5, 2.0]])
+    ours = [_t(v) for v in (a, p, n)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (a, p, n)]
+    nn.TripletMarginLoss(eps=0.0)(*ours).backward()
+    torch.nn.TripletMarginLoss(eps=0.0)(*theirs).backward()
+    for o, t in zip(ours, theirs):
+        assert np.allclose(o.grad.data, t.grad.numpy())
