@@ -117,3 +117,68 @@ def test_zero_distance_losses_match_pytorch():
     torch.nn.TripletMarginLoss(eps=0.0)(*theirs).backward()
     for o, t in zip(ours, theirs):
         assert np.allclose(o.grad.data, t.grad.numpy())
+
+
+# -- cross-entropy edge cases ----------------------------------------------------------------
+
+def test_cross_entropy_mean_over_all_ignored_targets_is_nan_with_a_zero_gradient():
+    import nn.functional as F
+    x = _t([[0.5, 2.0, 1.0], [0.0, 1.0, 0.0]])
+    loss = F.cross_entropy(x, ag.tensor([-100, -100]))
+    loss.backward()
+    assert np.isnan(loss.item()) and np.array_equal(x.grad.data, np.zeros((2, 3)))
+
+
+def test_nll_loss_mean_over_all_ignored_targets_is_nan_with_a_zero_gradient():
+    import nn.functional as F
+    x = _t([[-0.5, -2.0]])
+    loss = F.nll_loss(x, ag.tensor([-100]))
+    loss.backward()
+    assert np.isnan(loss.item()) and np.array_equal(x.grad.data, np.zeros((1, 2)))
+
+
+def test_an_optimizer_step_on_an_all_ignored_batch_leaves_the_weights_finite():
+    import optim
+    model = nn.Linear(3, 2)
+    before = model.weight.data.copy()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    nn.CrossEntropyLoss()(model(ag.randn(4, 3)), ag.tensor([-100] * 4)).backward()
+    opt.step()
+    assert np.array_equal(model.weight.data, before)
+
+
+def test_cross_entropy_ignores_minus_infinity_logits_of_other_classes():
+    import nn.functional as F
+    x = _t([[0.5, -np.inf, 1.0]])
+    loss = F.cross_entropy(x, ag.tensor([0]))
+    loss.backward()
+    assert loss.item() == pytest.approx(np.log(np.exp(0.5) + np.exp(1.0)) - 0.5)
+    p = np.exp([0.5, 1.0]) / np.exp([0.5, 1.0]).sum()
+    assert np.allclose(x.grad.data, [[p[0] - 1, 0.0, p[1]]])
+
+
+def test_nll_loss_ignores_minus_infinity_log_probabilities_of_other_classes():
+    import nn.functional as F
+    x = _t([[-0.5, -np.inf]])
+    loss = F.nll_loss(x, ag.tensor([0]))
+    loss.backward()
+    assert loss.item() == 0.5 and np.array_equal(x.grad.data, [[-1.0, 0.0]])
+
+
+def test_cross_entropy_of_an_unbatched_input_without_reduction_is_a_0d_loss():
+    import nn.functional as F
+    x = [0.5, 1.0, 2.0]
+    loss = F.cross_entropy(ag.tensor(x), ag.tensor(1), reduction="none")
+    assert loss.shape == () and loss.item() == pytest.approx(np.log(np.exp(x).sum()) - 1.0, rel=1e-6)
+
+
+def test_cross_entropy_edge_cases_match_pytorch():
+    torch = pytest.importorskip("torch")
+    import nn.functional as F
+    for logits, target in (([[0.5, -np.inf, 1.0]], [0]), ([[0.5, 2.0, 1.0]], [-100])):
+        ours, theirs = _t(logits), torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+        a, b = F.cross_entropy(ours, ag.tensor(target)), torch.nn.functional.cross_entropy(theirs, torch.tensor(target))
+        a.backward()
+        b.backward()
+        assert np.allclose(a.item(), b.item(), equal_nan=True)
+        assert np.allclose(ours.grad.data, theirs.grad.numpy())

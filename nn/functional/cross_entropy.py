@@ -14,6 +14,7 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 from autograd.function import Function, _wants_grad
+from autograd.ops import where
 from autograd.tensor import Tensor
 from autograd.xp import NP
 
@@ -36,9 +37,16 @@ class SoftmaxCrossEntropy(Function):
         # NOTE: logp is kept for a first-order backward, which then needs one exp instead of
         # recomputing the softmax; a differentiable backward recomputes it from x
         self.saved = (x, q, m, axis, scale, logp)
-        loss = np.sum(q * logp, axis=axis)
+        with np.errstate(invalid="ignore"):
+            terms = q * logp
+        if np.isnan(terms).any():
+            # NOTE: a -inf logit (a masked class) has logp = -inf, and 0 * -inf = nan; a class
+            # with q = 0 contributes nothing, as in PyTorch (a nan from nan logits stays nan)
+            terms = np.where(q == 0, 0, terms)
+        loss = np.sum(terms, axis=axis)
         if scale is None:
-            return np.negative(loss, out=loss)
+            # NOTE: an unbatched (C,) input sums to a numpy scalar, which out= cannot take
+            return np.negative(loss, out=loss) if isinstance(loss, np.ndarray) else np.asarray(-loss)
         return np.asarray(np.add.reduce(loss, axis=None) * -scale)
 
     def backward(self, g):
@@ -126,8 +134,9 @@ def class_target_weights(fn: str, x: Tensor, target: Any, weight: Optional[Any],
 
 
 def _mean(total: Tensor, denom: float) -> Tensor:
-    # NOTE: as PyTorch, a batch whose targets are all ignored gives nan, not an error
-    return total * (1.0 / denom) if denom else total * float("nan")
+    # NOTE: as PyTorch, a batch whose targets are all ignored gives a nan loss (not an error)
+    # whose gradient is 0 (not nan), so an optimizer step leaves the weights as they were
+    return total * (1.0 / denom) if denom else total * 0.0 + float("nan")
 
 
 def _reduce(loss: Tensor, reduction: str, denom: float) -> Tensor:
@@ -174,8 +183,10 @@ def cross_entropy(input: Tensor, target: Any, weight: Optional[Any] = None, igno
         q, denom = class_target_weights(fn, input, target, weight, ignore_index, label_smoothing)
     if reduction == "none":
         return SoftmaxCrossEntropy.apply(input, q, axis=ax)
-    # NOTE: as PyTorch, a batch whose targets are all ignored gives nan for 'mean', not an error
-    scale = 1.0 if reduction == "sum" else (1.0 / denom if denom else float("nan"))
+    if reduction == "mean" and not denom:
+        # NOTE: as PyTorch, a 'mean' over no counted target is a nan loss with gradient 0
+        return SoftmaxCrossEntropy.apply(input, q, axis=ax, scale=0.0) + float("nan")
+    scale = 1.0 if reduction == "sum" else 1.0 / denom
     return SoftmaxCrossEntropy.apply(input, q, axis=ax, scale=scale)
 
 
@@ -192,4 +203,6 @@ def nll_loss(input: Tensor, target: Any, weight: Optional[Any] = None, ignore_in
     check_reduction(fn, reduction)
     ax = _class_axis(fn, input)
     q, denom = class_target_weights(fn, input, target, weight, ignore_index, 0.0)
-    return _reduce(-(input * q).sum(axis=ax), reduction, denom)
+    # NOTE: only the target's entry counts: a -inf log-probability elsewhere must not make 0 * -inf
+    picked = where(q != 0, input, 0.0) * q
+    return _reduce(-picked.sum(axis=ax), reduction, denom)
