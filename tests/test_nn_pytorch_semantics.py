@@ -182,3 +182,64 @@ def test_cross_entropy_edge_cases_match_pytorch():
         b.backward()
         assert np.allclose(a.item(), b.item(), equal_nan=True)
         assert np.allclose(ours.grad.data, theirs.grad.numpy())
+
+
+# -- pooling signatures, ceil_mode, return_indices -------------------------------------------
+
+def test_avg_pool2d_fourth_positional_argument_is_ceil_mode_as_in_pytorch():
+    layer = nn.AvgPool2d(3, 2, 1, True)
+    assert layer.ceil_mode is True and layer.count_include_pad is True
+    assert layer(ag.zeros(1, 1, 6, 6)).shape == (1, 1, 4, 4)
+
+
+def test_max_pool2d_sixth_positional_argument_is_ceil_mode_and_fifth_return_indices():
+    layer = nn.MaxPool2d(2, 2, 0, 1, True, True)
+    out, idx = layer(ag.zeros(1, 1, 5, 5))
+    assert out.shape == idx.shape == (1, 1, 3, 3)
+
+
+def test_ceil_mode_keeps_the_last_partial_window():
+    import nn.functional as F
+    x = ag.arange(25.0).reshape(1, 1, 5, 5)
+    assert F.max_pool2d(x, 2, ceil_mode=True)[0, 0].tolist() == [[6.0, 8.0, 9.0], [16.0, 18.0, 19.0],
+                                                                  [21.0, 23.0, 24.0]]
+    # the partial windows hold 2 and 1 elements and divide by that, not by 4
+    assert F.avg_pool2d(x, 2, ceil_mode=True)[0, 0, 2].tolist() == [20.5, 22.5, 24.0]
+
+
+def test_ceil_mode_drops_a_window_that_would_start_in_the_padding():
+    import nn.functional as F
+    # (5 + 2 - 3) / 2 + 1 = 3 windows; the ceil would give a 4th starting at 5 >= 5 + 1 - 1
+    assert F.max_pool2d(ag.zeros(1, 1, 5, 5), 3, 2, 1, ceil_mode=True).shape == (1, 1, 3, 3)
+
+
+def test_return_indices_gives_each_maximum_s_flat_position():
+    import nn.functional as F
+    x = ag.tensor([[[[1.0, 3.0, 0.0], [2.0, 0.0, 5.0]]]])
+    out, idx = F.max_pool2d(x, 2, ceil_mode=True, return_indices=True)
+    assert out.tolist() == [[[[3.0, 5.0]]]] and idx.tolist() == [[[[1, 5]]]] and idx.dtype == np.int64
+
+
+def test_max_pool2d_of_an_integer_tensor_with_padding_pads_with_the_smallest_integer():
+    import nn.functional as F
+    x = ag.tensor(np.arange(-8, 8, dtype=np.int64).reshape(1, 1, 4, 4))
+    assert F.max_pool2d(x, 3, 1, 1)[0, 0, 0].tolist() == [-3, -2, -1, -1]
+
+
+@pytest.mark.parametrize("kw", [dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+                                dict(kernel_size=2, stride=2, ceil_mode=True),
+                                dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)])
+def test_ceil_mode_pooling_matches_pytorch(kw):
+    torch = pytest.importorskip("torch")
+    import nn.functional as F
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    ours, theirs = _t(x), torch.tensor(x, requires_grad=True)
+    fa, ta = F.avg_pool2d(ours, **kw), torch.nn.functional.avg_pool2d(theirs, **kw)
+    kw_max = {k: v for k, v in kw.items() if k != "count_include_pad"}
+    (fm, im), (tm, tim) = (F.max_pool2d(ours, **kw_max, return_indices=True),
+                           torch.nn.functional.max_pool2d(theirs, **kw_max, return_indices=True))
+    (fa.sum() + (fm * fm).sum()).backward()
+    (ta.sum() + (tm * tm).sum()).backward()
+    assert np.allclose(fa.data, ta.detach().numpy()) and np.allclose(fm.data, tm.detach().numpy())
+    assert np.array_equal(im.data, tim.numpy())
+    assert np.allclose(ours.grad.data, theirs.grad.numpy())

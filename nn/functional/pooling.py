@@ -23,7 +23,8 @@ from autograd import workspace
 from autograd.function import Function
 from autograd.xp import NP
 from nn.functional.conv import ConvTranspose2dOp
-from nn.functional.im2col import Geometry, conv_out_size, pair
+from nn.functional.im2col import Geometry, pair
+from nn.functional.pool_geometry import max_indices, pool_out_size, window_counts
 
 Tensor = ag.Tensor
 IntOrPair = Union[int, Tuple[int, int]]
@@ -47,7 +48,7 @@ class MaxPool2dOp(Function):
     def forward(self, x, kernel, stride, padding, dilation, out_size):
         (p0, p1) = padding
         if p0 or p1:
-            x = _padded(x, p0, p1, -np.inf)
+            x = _padded(x, p0, p1, lowest(x.dtype))
         # NOTE: buffers keep the input's memory layout: a conv output is NHWC in memory,
         # and an elementwise op mixing layouts is many times slower
         out = _empty(x.shape[:2] + tuple(out_size), _layout(x), x.dtype)
@@ -205,68 +206,101 @@ def pool_params(op: str, kernel_size: Any, stride: Any, padding: Any, dilation: 
     return k, s, p, d
 
 
-def _pool_args(op: str, x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1):
+def lowest(dtype: Any) -> Any:
+    """The value max pooling pads with: -inf, or an integer dtype's smallest value."""
+    dtype = np.dtype(dtype)
+    return np.iinfo(dtype).min if dtype.kind in "iu" else -np.inf
+
+
+def _pool_args(op: str, x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1,
+               ceil_mode: bool = False):
     if np.ndim(x) not in (3, 4):
         raise ValueError(f"{op}: input must be 3-D (C, H, W) or 4-D (N, C, H, W), got shape {np.shape(x)}")
     k, s, p, d = pool_params(op, kernel_size, stride, padding, dilation)
-    geom = Geometry(s, ((p[0], p[0]), (p[1], p[1])), d, 1)
-    out_size = conv_out_size(np.shape(x)[-2:], k, geom, op, np.shape(x))
-    return k, s, p, d, out_size
+    out_size, extra = pool_out_size(op, np.shape(x), k, s, p, d, bool(ceil_mode))
+    return k, s, p, d, out_size, extra
 
 
-def _unbatched(fn, x: Any, *args: Any) -> Tensor:
+def _unbatched(fn, x: Any, *args: Any) -> Any:
     if np.ndim(x) == 3:
         y = fn(ag.reshape(x, (1,) + tuple(np.shape(x))), *args)
+        if isinstance(y, tuple):
+            return tuple(ag.reshape(t, t.shape[1:]) for t in y)
         return ag.reshape(y, y.shape[1:])
     return fn(x, *args)
 
 
+def _overhang(x: Tensor, extra: Tuple[int, int], value: Any) -> Tensor:
+    """``x`` with the rows and columns a ``ceil_mode`` window reaches past the padding."""
+    if not any(extra):
+        return x
+    return ag.pad(x, ((0, 0), (0, 0), (0, extra[0]), (0, extra[1])), value=value)
+
+
 def max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair] = None,
-               padding: IntOrPair = 0, dilation: IntOrPair = 1) -> Tensor:
+               padding: IntOrPair = 0, dilation: IntOrPair = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
     """Maximum over each (kh, kw) window; ``stride`` defaults to the kernel size.
 
-    Padding (at most half the kernel) counts as -inf. The gradient goes to the
-    first maximum of each window.
+    Padding (at most half the kernel) counts as -inf. The gradient goes to the first maximum
+    of each window. ``ceil_mode=True`` keeps a last partial window (unless it would start in
+    the padding); ``return_indices=True`` also returns, as PyTorch does, each maximum's flat
+    index in its (H, W) plane (an int64 tensor).
 
     >>> import autograd as ag, nn.functional as F
     >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
     >>> F.max_pool2d(x, 2)[0, 0].tolist()
     [[5.0, 7.0], [13.0, 15.0]]
+    >>> F.max_pool2d(x, 3, stride=2, ceil_mode=True)[0, 0].tolist()
+    [[10.0, 11.0], [14.0, 15.0]]
+    >>> F.max_pool2d(x, 2, return_indices=True)[1][0, 0].tolist()
+    [[5, 7], [13, 15]]
     """
-    k, s, p, d, out_size = _pool_args("max_pool2d", input, kernel_size, stride, padding, dilation)
-    return _unbatched(lambda x: MaxPool2dOp.apply(x, kernel=k, stride=s, padding=p, dilation=d,
-                                                  out_size=out_size), input)
+    op = "max_pool2d"
+    k, s, p, d, out_size, extra = _pool_args(op, input, kernel_size, stride, padding, dilation, ceil_mode)
+
+    def pool(x: Tensor) -> Any:
+        y = MaxPool2dOp.apply(_overhang(x, extra, lowest(x.dtype)), kernel=k, stride=s, padding=p,
+                              dilation=d, out_size=out_size)
+        if not return_indices:
+            return y
+        return y, Tensor(max_indices(np.asarray(x.data), k, s, p, d, out_size))
+
+    return _unbatched(pool, input)
 
 
 def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: Optional[IntOrPair] = None,
-               padding: IntOrPair = 0, count_include_pad: bool = True,
+               padding: IntOrPair = 0, ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: Optional[int] = None) -> Tensor:
-    """Mean over each (kh, kw) window; ``stride`` defaults to the kernel size.
+    """Mean over each (kh, kw) window; ``stride`` defaults to the kernel size (PyTorch's
+    arguments, in PyTorch's order).
 
-    Zero padding is counted in the mean unless ``count_include_pad=False``;
-    ``divisor_override`` replaces the divisor.
+    Zero padding is counted in the mean unless ``count_include_pad=False``; what a
+    ``ceil_mode`` window reaches beyond the padding is never counted; ``divisor_override``
+    replaces the divisor.
 
     >>> import autograd as ag, nn.functional as F
     >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
     >>> F.avg_pool2d(x, 2)[0, 0].tolist()
     [[2.5, 4.5], [10.5, 12.5]]
+    >>> F.avg_pool2d(x, 3, stride=2, ceil_mode=True)[0, 0].tolist()
+    [[5.0, 6.5], [11.0, 12.5]]
     """
     op = "avg_pool2d"
-    k, s, p, _, out_size = _pool_args(op, input, kernel_size, stride, padding)
-    if divisor_override is not None and (not isinstance(divisor_override, (int, np.integer))
-                                         or divisor_override < 1):
+    k, s, p, _, out_size, extra = _pool_args(op, input, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None and (isinstance(divisor_override, bool) or not isinstance(
+            divisor_override, (int, np.integer)) or divisor_override < 1):
         raise ValueError(f"{op}: divisor_override must be a positive int, got {divisor_override!r}")
 
     def pool(x: Tensor) -> Tensor:
         dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32
-        y = AvgPool2dOp.apply(x, kernel=k, stride=s, padding=p, out_size=out_size,
+        y = AvgPool2dOp.apply(_overhang(x, extra, 0), kernel=k, stride=s, padding=p, out_size=out_size,
                               scale=np.dtype(dtype).type(1.0 / (divisor_override or k[0] * k[1])))
-        if count_include_pad or divisor_override or not (p[0] or p[1]):
+        if divisor_override or not (any(extra) or (not count_include_pad and any(p))):
             return y
-        # NOTE: divide by the fraction of each window inside the image (a constant per position)
-        mask = np.pad(np.ones(x.shape[2:], dtype=dtype), ((p[0], p[0]), (p[1], p[1])))
-        inside = sum(mask[idx] for _, idx in _offsets(k, out_size, s, (1, 1))) / (k[0] * k[1])
-        return y / inside
+        # NOTE: windows that count fewer elements than k*k: a constant factor per position
+        counts = window_counts(x.shape[2:], k, s, p, out_size, count_include_pad, dtype)
+        return y * Tensor((k[0] * k[1]) / counts)
 
     return _unbatched(pool, input)
 

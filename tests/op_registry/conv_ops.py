@@ -91,11 +91,11 @@ def pool_case(draw: Any, distinct: bool, dilation: bool) -> tuple:
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + size
     # NOTE: a wide range leaves room for up to ~200 values spaced 0.05 apart
     x = draw(arrays(shape, low=-40.0, high=40.0, avoid=(), distinct=distinct, margin=0.2))
-    kw = dict(kernel_size=k, stride=stride, padding=p)
+    kw = dict(kernel_size=k, stride=stride, padding=p, ceil_mode=draw(st.booleans()))
     if dilation:
         kw["dilation"] = d
-        # NOTE: a dilated window can fall wholly in the padding: its maximum is -inf (as in
-        # PyTorch) and finite differences are undefined there
+        # NOTE: a dilated (or ceil_mode) window can fall wholly in the padding: its maximum is
+        # -inf (as in PyTorch) and finite differences are undefined there
         assume(np.isfinite(NF.max_pool2d(x, **kw).numpy()).all())
     return [x], kw
 
