@@ -243,3 +243,8 @@ def test_ceil_mode_pooling_matches_pytorch(kw):
     assert np.allclose(fa.data, ta.detach().numpy()) and np.allclose(fm.data, tm.detach().numpy())
     assert np.array_equal(im.data, tim.numpy())
     assert np.allclose(ours.grad.data, theirs.grad.numpy())
+
+
+def test_kl_div_batchmean_of_an_empty_batch_is_nan_not_an_error():
+    import nn.functional as F
+    assert np.isnan(F.kl_div(ag.zeros(0, 3), ag.zeros(0, 3), reduction="batchmean").item())

@@ -182,5 +182,7 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
         # gradients (at a zero target d/dy is taken as -x, where PyTorch returns nan)
         loss = where(pos, target * log(where(pos, target, 1.0)), 0.0) - target * input
     if reduction == "batchmean":
+        if input.ndim and not input.shape[0]:
+            return loss.sum() * 0.0 + float("nan")     # NOTE: PyTorch's 0/0 for an empty batch
         return loss.sum() * (1.0 / input.shape[0]) if input.ndim else loss.sum()
     return reduce(loss, reduction)
