@@ -22,7 +22,8 @@ from autograd.random import default_rng, manual_seed, normal, rand, randint, ran
 from autograd.dtypes import (bool_, float16, float32, float64, int8, int16, int32, int64,
                              uint8)
 from autograd.tape import tape
+from autograd import check, viz
 from autograd.viz import draw_graph
-from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck, gradcheck_module
+from autograd.check import GradcheckError, gradcheck, gradcheck_module, gradgradcheck
 
 __version__ = "0.1.0"

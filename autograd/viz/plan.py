@@ -7,7 +7,7 @@ while its forward runs, so each recorded node knows its innermost module
 collapsed into one box each (the deepest level that fits), and if that is not
 enough the earliest ops are cut and a note says how many.
 
->>> from autograd.viz_modules import Grouping
+>>> from autograd.viz.plan import Grouping
 >>> Grouping(({}, {})).path(object())
 []
 """
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from autograd.function import Function
 from autograd.tensor import Tensor
-from autograd.viz_labels import OP_FILL
+from autograd.viz.labels import OP_FILL
 
 if TYPE_CHECKING:
     import graphviz
