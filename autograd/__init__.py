@@ -11,8 +11,7 @@ tensor([0.1413, 0.2120])
 from autograd.tensor import Tensor
 from autograd.function import Function
 from autograd import ops
-from autograd.ops import *  # noqa: F401,F403  (the op functions: exp, sum, reshape, ...)
-from autograd.ops import PRIMITIVES
+from autograd.ops import *  # noqa: F401,F403  (the op functions and classes: exp, sum, Mul, ...)
 from autograd.anomaly import detect_anomaly
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.engine import backward, grad
@@ -27,3 +26,15 @@ from autograd.viz import draw_graph
 from autograd.check import GradcheckError, gradcheck, gradcheck_module, gradgradcheck
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "Function", "backward", "grad",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
+    "tensor", "as_tensor", "from_numpy", "zeros", "zeros_like", "ones", "ones_like", "full",
+    "full_like", "arange", "linspace", "eye",
+    "manual_seed", "default_rng", "rand", "randn", "randint", "normal", "uniform",
+    "bool_", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+    "tape", "draw_graph", "gradcheck", "gradgradcheck", "gradcheck_module", "GradcheckError",
+    "ops", "check", "viz",
+]
+__all__ += ops.__all__
