@@ -1,4 +1,6 @@
-"""``Tensor``'s math methods (elementwise, reductions, linear algebra, dtype); each calls its op in ``autograd.ops``.
+"""``Tensor``'s math methods: elementwise, reductions, linear algebra, dtype casts.
+
+Each one calls the op of the same name in ``autograd.ops``.
 
 >>> import autograd as ag
 >>> x = ag.tensor([[1.0, -2.0], [3.0, 4.0]])
@@ -7,7 +9,7 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 import numpy as np
 
@@ -154,12 +156,12 @@ class MathMethods:
 
     def argmax(self, axis: Optional[int] = None, keepdims: bool = False, *, dim: Optional[int] = None,
                keepdim: Optional[bool] = None) -> Tensor:
-        """The index of the largest element over ``axis`` (of the flattened tensor when None); no gradient."""
+        """The index of the largest element over ``axis`` (in the flattened tensor when None)."""
         return _ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argmin(self, axis: Optional[int] = None, keepdims: bool = False, *, dim: Optional[int] = None,
                keepdim: Optional[bool] = None) -> Tensor:
-        """The index of the smallest element over ``axis`` (of the flattened tensor when None); no gradient."""
+        """The index of the smallest element over ``axis`` (in the flattened tensor when None)."""
         return _ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     # -- linear algebra and dtype ---------------------------------------------------------------
@@ -198,4 +200,4 @@ class MathMethods:
     def tape(self) -> Tape:
         """The recorded operations that led to this tensor (see ``autograd.tape``)."""
         from autograd.tape import tape
-        return tape(self)
+        return tape(cast("Tensor", self))

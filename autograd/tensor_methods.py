@@ -1,4 +1,4 @@
-"""The operators and in-place methods of ``Tensor``; each one calls the op of the same name in ``autograd.ops``.
+"""The operators and in-place methods of ``Tensor``; each calls the op of that name in ``autograd.ops``.
 
 ``TensorMethods`` is what ``Tensor`` inherits: the operators here, plus the
 named methods by family, ``ShapeMethods`` (``tensor_shape.py``: indexing,
@@ -44,10 +44,30 @@ def _raw(v: Any) -> Any:
     return v._data if hasattr(v, "_data") else v
 
 
+def _scaled(other: Any, alpha: float) -> Any:
+    """``alpha * other`` for ``add_``/``sub_``: recorded for a Tensor, numpy's product for the rest."""
+    if alpha == 1.0:
+        return other
+    return other * alpha if isinstance(other, TensorMethods) else np.multiply(other, alpha)
+
+
 class TensorMethods(ShapeMethods, MathMethods):
     """The operators (``+``, ``@``, ``<``, ``+=``, ``x[i] = v``) and in-place methods of ``Tensor``."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:  # NOTE: what the methods here use of Tensor, for the type checker
+        _data: np.ndarray
+        _node: Any
+        _rg: bool
+        _ver: int
+        _stamp: int
+        _vown: Any
+
+        @property
+        def shape(self) -> tuple: ...
+
+        def _bump_version(self) -> None: ...
 
     # -- arithmetic -------------------------------------------------------------------------
     def __add__(self, other: ArrayLike) -> Tensor:
@@ -177,8 +197,9 @@ class TensorMethods(ShapeMethods, MathMethods):
         return self  # type: ignore[return-value]
 
     def _adopt(self, result: Tensor) -> None:
-        self._data, self._node, self._rg = result._data, result._node, result._rg
-        self._ver, self._stamp, self._vown = 0, 0, result._vown  # NOTE: a fresh count
+        # NOTE: the attributes are Tensor's slots (the type checker sees only this mixin's empty ones)
+        self._data, self._node, self._rg = result._data, result._node, result._rg  # type: ignore[misc]
+        self._ver, self._stamp, self._vown = 0, 0, result._vown  # type: ignore[misc]  # NOTE: a fresh count
 
     def __iadd__(self, other: ArrayLike) -> Tensor:
         return self._inplace("+=", _ops.add, np.add, other)
@@ -194,11 +215,11 @@ class TensorMethods(ShapeMethods, MathMethods):
 
     def add_(self, other: ArrayLike, alpha: float = 1.0) -> Tensor:
         """``self += alpha * other`` in place (see the module doc for the rule); returns ``self``."""
-        return self._inplace("add_", _ops.add, np.add, other if alpha == 1.0 else other * alpha)
+        return self._inplace("add_", _ops.add, np.add, _scaled(other, alpha))
 
     def sub_(self, other: ArrayLike, alpha: float = 1.0) -> Tensor:
         """``self -= alpha * other`` in place; returns ``self``."""
-        return self._inplace("sub_", _ops.sub, np.subtract, other if alpha == 1.0 else other * alpha)
+        return self._inplace("sub_", _ops.sub, np.subtract, _scaled(other, alpha))
 
     def mul_(self, other: ArrayLike) -> Tensor:
         """``self *= other`` in place; returns ``self``."""

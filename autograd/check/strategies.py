@@ -13,7 +13,7 @@ does not import it; ``autograd.testing`` re-exports it with ``check_op``.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 import numpy as np
 from hypothesis import assume
@@ -95,7 +95,7 @@ def index_expressions(draw: Any, shape: Tuple[int, ...]) -> Any:
     m = shape[axis]
     ints = draw(hnp.arrays(np.int64, draw(hnp.array_shapes(min_dims=1, max_dims=2, max_side=4)),
                            elements=st.integers(-m, m - 1)))
-    index = [slice(None)] * len(shape)
+    index: List[Any] = [slice(None)] * len(shape)
     index[axis] = ints
     if kind == "mixed" and len(shape) > 1:
         index[(axis + 1) % len(shape)] = slice(None, None, -1)

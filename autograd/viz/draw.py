@@ -149,7 +149,7 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
 
     def rows(shape: Any, dtype: Any, value: Any, grad_key: Any, wants_grad: bool) -> list:
         nonlocal freed
-        out = []
+        out: List[Tuple[str, Optional[str]]] = []
         if show_shapes:
             out.append((shape_text(shape, dtype), "#555555"))
         if show_data:
@@ -184,7 +184,9 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
             plan.add(unit.cluster, "node", f"op_{k}", label, style="rounded,filled",
                      fillcolor=OP_FILL, **{"class": "op"})
         if show_tensor:
-            value = n.out if n.out is not None else (out_t.data if out_t is not None else None)
+            value = n.out  # type: ignore[attr-defined]
+            if value is None and out_t is not None:
+                value = out_t.data
             name = (out_t.name if out_t is not None and out_t.name else f"v{k}")
             fill, extra = (OUTPUT_FILL, {"penwidth": "3", "class": "output"}) if out_t is not None \
                 else (TENSOR_FILL, {"class": "tensor"})
@@ -290,10 +292,10 @@ def _leaf_names(nodes: List[Function], leaves: List[Tensor], pnames: Dict[int, s
 
 def _saved_edges(plan: Any, n: Function, index: Dict[int, int], leaf_ids: Dict[int, str]) -> None:
     k = index[id(n)]
-    sources = {id(n.out): f"v_{k}"} if n.out is not None else {}
+    sources = {id(n.out): f"v_{k}"} if n.out is not None else {}  # type: ignore[attr-defined]
     for p in n.parents:
-        if isinstance(p, Function) and p.out is not None and id(p) in index:
-            sources[id(p.out)] = f"v_{index[id(p)]}"
+        if isinstance(p, Function) and p.out is not None and id(p) in index:  # type: ignore[attr-defined]
+            sources[id(p.out)] = f"v_{index[id(p)]}"  # type: ignore[attr-defined]
         elif isinstance(p, Tensor) and id(p) in leaf_ids:
             sources[id(p.data)] = leaf_ids[id(p)]
     for i, s in enumerate(n.saved):
