@@ -53,9 +53,9 @@ def _sign(x: Tensor) -> Tensor:
 def _expand_dims(x: Tensor, axis: int | tuple[int, ...]) -> Tensor:
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     nd = x.ndim + len(axes)
-    axes = {a % nd for a in axes}
+    inserted = {a % nd for a in axes}
     it = iter(x.shape)
-    return reshape(x, tuple(1 if i in axes else next(it) for i in range(nd)))
+    return reshape(x, tuple(1 if i in inserted else next(it) for i in range(nd)))
 
 
 def _txp_transpose(x: Tensor, axes: tuple[int, ...] | None = None) -> Tensor:

@@ -109,7 +109,7 @@ class Conv2d(_ConvNd):
     Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
     """
 
-    _op = staticmethod(Fc.conv2d)
+    _op: Callable[..., Tensor] = staticmethod(Fc.conv2d)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
                  padding: Union[Size, str] = 0, dilation: Size = 1, groups: int = 1, bias: bool = True,
@@ -145,7 +145,7 @@ class ConvTranspose2d(_ConvNd):
     """
 
     _transposed = True
-    _op = staticmethod(Fc.conv_transpose2d)
+    _op: Callable[..., Tensor] = staticmethod(Fc.conv_transpose2d)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Size, stride: Size = 1,
                  padding: Size = 0, output_padding: Size = 0, groups: int = 1, bias: bool = True,
