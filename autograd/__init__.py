@@ -1,5 +1,18 @@
 """autograd: a numpy-backed tensor library with tape-based reverse-mode differentiation.
 
+By concern:
+
+- the core: ``tensor.py`` (``Tensor``, its methods in ``tensor_methods.py``,
+  ``tensor_shape.py``, ``tensor_math.py``), ``function.py`` (``Function``, what
+  an op is), ``engine.py`` (``backward``, ``grad``), ``grad_mode.py``,
+  ``tape.py``, ``xp.py`` (the namespaces backward rules use), ``anomaly.py``;
+  around it ``creation.py``, ``random.py``, ``dtypes.py``, ``special.py`` and
+  ``workspace.py`` (scratch arrays for large temporaries);
+- ``ops/``: every differentiable op, one file per family;
+- ``check/``: gradient checking (``gradcheck``, ``gradgradcheck``,
+  ``gradcheck_module``) and the hypothesis strategies (``autograd.testing``);
+- ``viz/``: drawing the graph (``draw_graph``).
+
 >>> import autograd as ag
 >>> w = ag.tensor([0.5, -1.0], requires_grad=True)
 >>> x = ag.tensor([2.0, 3.0])
