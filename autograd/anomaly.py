@@ -58,7 +58,7 @@ class detect_anomaly:
         self._errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
         self._errstate.__enter__()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._errstate.__exit__(*exc)
         enabled[0] = self._prev
 

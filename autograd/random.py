@@ -6,9 +6,12 @@ a whole run reproducible.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from autograd.tensor import Tensor
 
 _rng = np.random.default_rng()
 

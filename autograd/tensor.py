@@ -76,6 +76,7 @@ class Tensor(TensorMethods):
 
     @property
     def requires_grad(self) -> bool:
+        """Whether gradients are computed for this tensor (settable on leaves, floating dtypes only)."""
         return self._rg
 
     @requires_grad.setter
@@ -123,21 +124,26 @@ class Tensor(TensorMethods):
 
     @property
     def is_leaf(self) -> bool:
+        """True for a tensor no recorded op made (a parameter, an input, a constant)."""
         return self._node is None
 
     @property
     def shape(self) -> tuple:
+        """The size of each axis, a tuple of ints."""
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes."""
         return self._data.ndim
 
     def dim(self) -> int:
+        """The number of axes (PyTorch's name for ``ndim``)."""
         return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The numpy dtype of the elements."""
         return self._data.dtype
 
     @property
@@ -146,6 +152,7 @@ class Tensor(TensorMethods):
         return self._data.size
 
     def numel(self) -> int:
+        """The number of elements."""
         return self._data.size
 
     @property
@@ -175,6 +182,7 @@ class Tensor(TensorMethods):
         return self._data
 
     def tolist(self) -> Any:
+        """The values as nested Python lists (a number for a 0-d tensor)."""
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:

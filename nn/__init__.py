@@ -31,3 +31,19 @@ from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
 from nn.layers.rnn import LSTM
+
+__all__ = [
+    "Module", "Parameter", "StateDictError", "Sequential", "ModuleList", "ModuleDict",
+    "Linear", "Identity", "Flatten", "MLP", "Dropout",
+    "ReLU", "LeakyReLU", "PReLU", "GELU", "SiLU", "Swish", "Sigmoid", "Tanh", "Softplus",
+    "Softmax", "LogSoftmax",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
+    "AdaptiveAvgPool2d", "LSTM",
+    "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
+    "CrossEntropyLoss", "KLDivLoss", "ContrastiveLoss", "TripletMarginLoss",
+    "BatchHardTripletLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "InfoNCELoss",
+    "NTXentLoss",
+    "weight_decay", "save", "load", "fit", "evaluate", "History", "Checkpoint",
+    "init", "functional", "data", "models", "training", "metrics",
+]

@@ -92,6 +92,8 @@ class CrossEntropyLoss(_Loss):
     tensor(0.2269)
     """
 
+    weight: Optional[Tensor]  # NOTE: a buffer, set by _register_optional
+
     def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
@@ -111,6 +113,8 @@ class NLLLoss(_Loss):
     tensor(0.2877)
     """
 
+    weight: Optional[Tensor]  # NOTE: a buffer, set by _register_optional
+
     def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self._register_optional("weight", weight)
@@ -128,6 +132,8 @@ class BCELoss(_Loss):
     tensor(0.3670)
     """
 
+    weight: Optional[Tensor]  # NOTE: a buffer, set by _register_optional
+
     def __init__(self, weight: Optional[Any] = None, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self._register_optional("weight", weight)
@@ -143,6 +149,9 @@ class BCEWithLogitsLoss(_Loss):
     >>> nn.BCEWithLogitsLoss()(ag.tensor([0.0]), ag.tensor([1.0]))
     tensor(0.6931)
     """
+
+    weight: Optional[Tensor]  # NOTE: buffers, set by _register_optional
+    pos_weight: Optional[Tensor]
 
     def __init__(self, weight: Optional[Any] = None, reduction: str = "mean",
                  pos_weight: Optional[Any] = None) -> None:

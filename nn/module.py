@@ -50,6 +50,13 @@ class Module:
     """
 
     training: bool
+    # NOTE: set in __init__ through __dict__ (so that __setattr__ can route by kind)
+    _parameters: "OrderedDict[str, Optional[Parameter]]"
+    _buffers: "OrderedDict[str, Optional[Tensor]]"
+    _non_persistent: set
+    # NOTE: containers hold only modules; elsewhere `self.child = None` leaves a None entry
+    # (as in PyTorch), which the walks over the tree skip
+    _modules: "OrderedDict[str, Module]"
 
     def __init__(self) -> None:
         # NOTE: parameters, buffers and submodules also live in the instance __dict__, so
@@ -206,7 +213,7 @@ class Module:
     def named_parameters(self, recurse: bool = True) -> Iterator[Tuple[str, Parameter]]:
         """(dotted name, Parameter) for every parameter of the tree (of this module only if not
         ``recurse``); a parameter shared by several modules appears once."""
-        return self._named_members("_parameters", recurse)
+        return self._named_members("_parameters", recurse)  # type: ignore[return-value]  # NOTE: that registry holds Parameters
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse):

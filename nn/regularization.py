@@ -46,8 +46,7 @@ def weight_decay(model: Union[Module, Iterable[Tensor]], lam: float,
               else list(model))
     if not params:
         raise ValueError("weight_decay: no parameters to penalise")
-    total = None
-    for p in params:
-        sq = (p * p).sum()
-        total = sq if total is None else total + sq
+    total = (params[0] * params[0]).sum()
+    for p in params[1:]:
+        total = total + (p * p).sum()
     return total * lam

@@ -118,7 +118,7 @@ def _create_temporary(directory: str, path: str) -> Tuple[int, str]:
 
 def _write(f: Any, entries: Dict[str, np.ndarray]) -> None:
     # NOTE: a separate function so a test can make the write fail midway
-    np.savez(f, **entries)
+    np.savez(f, **entries)  # type: ignore[arg-type]  # NOTE: numpy's stub fears a key named allow_pickle
 
 
 def load(path: PathLike) -> Any:

@@ -22,3 +22,12 @@ from optim import schedules
 from optim.schedules import Schedule, cosine, exponential, join, linear_warmup, plot_schedule, step
 from optim.clip import clip_grad_norm_, clip_grad_value_
 from optim.early_stopping import EarlyStopping
+
+__all__ = [
+    "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad",
+    "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR",
+    "LinearLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
+    "Schedule", "step", "exponential", "cosine", "linear_warmup", "join", "plot_schedule",
+    "clip_grad_norm_", "clip_grad_value_", "EarlyStopping",
+    "lr_scheduler", "schedules",
+]

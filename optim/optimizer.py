@@ -66,7 +66,7 @@ class Optimizer:
         if isinstance(params, dict):
             params = [params]
         try:
-            groups = list(params)
+            groups: List[Any] = list(params)
         except TypeError:
             raise TypeError(f"{name}: params should be an iterable of Tensors or of dicts, "
                             f"got {type(params).__name__}") from None
@@ -264,10 +264,15 @@ class Optimizer:
 
 # -- helpers the optimizers share ------------------------------------------------------------------
 
+def _is_real(value: object) -> bool:
+    # NOTE: a function, not an inline isinstance: mypy does not count int or float as numbers.Real
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def _check(optimizer: str, what: str, value: Any, lo: float = 0.0, hi: Optional[float] = None,
            hi_open: bool = True) -> None:
     """Raise ``ValueError`` unless ``value`` is a finite number in ``[lo, hi)`` (or ``[lo, hi]``)."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value) and value >= lo
+    ok = _is_real(value) and math.isfinite(value) and value >= lo
     if ok and hi is not None:
         ok = value < hi if hi_open else value <= hi
     if not ok:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.gradcheck_report import GradcheckError, GradcheckResult
+from autograd.check.report import GradcheckError, GradcheckResult
 
 
 class ScaledWrongExp(ag.Function):

@@ -199,3 +199,17 @@ def test_an_unrelated_write_alone_does_not_refuse_a_backward():
     other += 1
     y.backward()
     assert np.allclose(w.grad.data, [3.0, 4.0])
+
+
+def test_add_with_alpha_scales_a_list_operand_instead_of_repeating_it():
+    x = ag.zeros(2)
+    x.add_([1.0, 2.0], alpha=2)
+    np.testing.assert_array_equal(x.data, [2.0, 4.0])
+
+
+def test_sub_with_alpha_scales_a_tensor_operand_and_records_it():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = w * 1.0
+    h.sub_(w, alpha=3.0)  # h = w - 3 w = -2 w
+    h.sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [-2.0, -2.0])

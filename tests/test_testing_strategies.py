@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd.gradcheck_report import GradcheckError
+from autograd.check.report import GradcheckError
 from autograd.testing import (LAYOUTS, arrays, broadcastable_shapes, check_op, index_expressions,
                               shapes, valid_axes, well_conditioned, with_layout)
 

@@ -121,12 +121,23 @@ def test_scalars_show_value_and_computed_grad_like_micrograd():
     assert "grad 0.5000" in d.label("b") and "grad 0.5000" in d.label("v4")
 
 
-def test_computing_grads_for_a_drawing_changes_no_grad_and_runs_no_hook():
+def test_computing_grads_for_a_drawing_changes_no_grad():
     o, (x1, x2, w1, w2, b) = _neuron()
-    calls = []
-    w1.register_hook(lambda g: calls.append(g))
     ag.draw_graph(o, show_grad="compute", color_by="grad")
-    assert w1.grad is None and b.grad is None and calls == []
+    assert w1.grad is None and b.grad is None
+
+
+def test_computing_grads_for_a_drawing_keeps_the_graph_for_a_later_backward():
+    o, (x1, x2, w1, w2, b) = _neuron()
+    ag.draw_graph(o, show_grad="compute")
+    o.backward()
+    assert w1.grad.item() == pytest.approx(1.0)  # do/dw1 = (1 - o^2) * x1 = 0.5 * 2
+
+
+def test_computed_grads_of_a_drawing_are_the_engines_so_a_hook_that_scales_a_gradient_shows():
+    o, (x1, x2, w1, w2, b) = _neuron()
+    w1.register_hook(lambda g: g * 10)
+    assert "grad 10.0000" in Drawing(ag.draw_graph(o, show_grad="compute")).label("w1")
 
 
 def test_show_grad_before_backward_says_no_grad_yet_instead_of_zeros():
@@ -602,11 +613,11 @@ def test_a_retained_grad_of_an_output_is_shown_after_backward():
 def test_gradients_computed_for_a_drawing_equal_what_backward_puts_in_grad():
     import nn
     import nn.functional as F
-    from autograd.viz_grads import computed_grads
+    from autograd.viz.grads import computed_grads
     ag.manual_seed(0)
     model = nn.Sequential(nn.Linear(6, 5), nn.LayerNorm(5), nn.Tanh(), nn.Linear(5, 3))
     loss = F.cross_entropy(model(ag.randn(4, 6)), ag.tensor(np.array([0, 2, 1, 1])))
-    grads, _ = computed_grads(loss)
+    grads = computed_grads(loss)
     loss.backward()
     for name, p in model.named_parameters():
         np.testing.assert_allclose(grads[p], p.grad.data, rtol=1e-5, atol=1e-7, err_msg=name)

@@ -11,7 +11,7 @@ import pytest
 from graphviz.backend import dot_command
 
 import autograd as ag
-from autograd.viz_render import dot_binary
+from autograd.viz.render import dot_binary
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -3,11 +3,7 @@
 Importing this package also fills ``autograd.xp.TXP``, the Tensor namespace that
 backward rules use when the backward pass is itself recorded.
 """
-from __future__ import annotations
-
-from typing import Any
-
-import numpy as np
+import numpy as _np
 
 from autograd import xp as _xp
 from autograd.ops.activation import (Relu, LeakyRelu, Sigmoid, Softplus, gelu, leaky_relu, relu,
@@ -29,21 +25,40 @@ from autograd.ops.shape import (BroadcastTo, Cat, Flip, Pad, Reshape, Transpose,
 from autograd.ops.softmax import LogSoftmax, Softmax, log_softmax, softmax
 from autograd.tensor import Tensor, _make
 
+__all__ = [
+    "Relu", "LeakyRelu", "Sigmoid", "Softplus", "gelu", "leaky_relu", "relu", "sigmoid", "silu",
+    "softplus", "swish",
+    "Add", "Div", "Mul", "Neg", "Pow", "Sub", "add", "div", "mul", "neg", "pow", "sub",
+    "Abs", "Cast", "Clip", "Clone", "Cos", "Erf", "Exp", "Log", "Sin", "Sqrt", "Tanh", "abs",
+    "astype", "clamp", "clone", "clip", "cos", "erf", "exp", "log", "sin", "sqrt", "tanh",
+    "BasicGetItem", "GetItem", "ScatterAdd", "SetItem", "getitem", "scatter_add", "setitem",
+    "Einsum", "MatMul", "dot", "einsum", "matmul", "outer",
+    "LogSumExp", "Max", "Min", "Prod", "Sum", "argmax", "argmin", "logsumexp", "max", "mean",
+    "min", "prod", "std", "sum", "var",
+    "Maximum", "Minimum", "Where", "maximum", "minimum", "where",
+    "BroadcastTo", "Cat", "Flip", "Pad", "Reshape", "Transpose", "broadcast_to", "cat", "chunk",
+    "concatenate", "expand", "expand_dims", "flatten", "flip", "moveaxis", "pad", "permute",
+    "repeat", "reshape", "split", "squeeze", "stack", "swapaxes", "swapdims", "tile",
+    "transpose", "unsqueeze", "view",
+    "LogSoftmax", "Softmax", "log_softmax", "softmax",
+    "PRIMITIVES",
+]
+
 
 def _sign(x: Tensor) -> Tensor:
     # NOTE: sign is piecewise constant, so as a factor in a backward rule it is a constant
-    return _make(np.sign(x._data), None, False)
+    return _make(_np.sign(x._data), None, False)
 
 
-def _expand_dims(x: Tensor, axis: Any) -> Tensor:
+def _expand_dims(x: Tensor, axis: int | tuple[int, ...]) -> Tensor:
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     nd = x.ndim + len(axes)
-    axes = {a % nd for a in axes}
+    inserted = {a % nd for a in axes}
     it = iter(x.shape)
-    return reshape(x, tuple(1 if i in axes else next(it) for i in range(nd)))
+    return reshape(x, tuple(1 if i in inserted else next(it) for i in range(nd)))
 
 
-def _txp_transpose(x: Tensor, axes: Any = None) -> Tensor:
+def _txp_transpose(x: Tensor, axes: tuple[int, ...] | None = None) -> Tensor:
     return Transpose.apply(x, axes=tuple(range(x.ndim))[::-1] if axes is None else tuple(axes))
 
 
@@ -68,7 +83,9 @@ PRIMITIVES = (
     MatMul, Einsum,
 )
 
+from autograd import tensor_math as _tensor_math  # noqa: E402
 from autograd import tensor_methods as _tensor_methods  # noqa: E402
+from autograd import tensor_shape as _tensor_shape  # noqa: E402
 import sys as _sys  # noqa: E402
 
-_tensor_methods._ops = _sys.modules[__name__]
+_tensor_methods._ops = _tensor_math._ops = _tensor_shape._ops = _sys.modules[__name__]

@@ -6,7 +6,7 @@ and ``random_split`` carve a dataset into parts (e.g. a validation split).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -121,7 +121,7 @@ class Subset(Dataset):
     (2, 4)
     """
 
-    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
+    def __init__(self, dataset: Any, indices: Union[Sequence[int], np.ndarray]) -> None:
         self.dataset = dataset
         self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import os
-from typing import Any, NamedTuple, Optional
+from typing import Any, Dict, NamedTuple, Optional
 
 import numpy as np
 
@@ -108,7 +108,7 @@ def load_breast_cancer(test_size: float = 0.2, seed: int = 0, normalize: bool = 
     return _tabular("load_breast_cancer", test_size, seed, normalize)
 
 
-_IDX_DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
+_IDX_DTYPES: Dict[int, np.dtype] = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
                0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 
 
@@ -162,8 +162,9 @@ def load_mnist(root: str, normalize: bool = True, flatten: bool = False) -> Data
     with ``normalize``, standardised by the training images' mean and deviation;
     ``flatten`` gives ``(N, 784)`` rows for an MLP.
     """
-    paths = {key: _find(root, stem) for key, stem in _MNIST_FILES.items()}
-    missing = [_MNIST_FILES[key] for key, path in paths.items() if path is None]
+    found = {key: _find(root, stem) for key, stem in _MNIST_FILES.items()}
+    paths = {key: path for key, path in found.items() if path is not None}
+    missing = [_MNIST_FILES[key] for key in found if key not in paths]
     if missing:
         raise FileNotFoundError(f"load_mnist: {root!r} lacks {', '.join(missing)} (.gz is fine too)")
     arrays = {key: read_idx(path) for key, path in paths.items()}

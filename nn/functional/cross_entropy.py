@@ -9,7 +9,7 @@ itself (so gradients reach soft targets too).
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 
@@ -169,6 +169,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Optional[Any] = None, igno
     ax = _class_axis(fn, input)
     c = input.shape[ax]
     t = _raw(target)
+    q: Union[Tensor, np.ndarray]  # NOTE: a Tensor for probability targets, a constant array for classes
     if t.dtype.kind == "f" and t.shape == input.shape:
         q = target if isinstance(target, Tensor) else Tensor(t)
         if label_smoothing:

@@ -92,8 +92,7 @@ def batch_norm(x: Tensor, running_mean: Optional[Tensor], running_var: Optional[
         _check_param("batch_norm", name, t, (c,))
     pshape = (1, c) + (1,) * (x.ndim - 2)
     axes = (0,) + tuple(range(2, x.ndim))
-    use_batch = training or running_mean is None or running_var is None
-    if not use_batch:
+    if not training and running_mean is not None and running_var is not None:  # the running statistics
         inv = 1.0 / np.sqrt(running_var.data + eps)
         scale = inv.astype(x.dtype, copy=False).reshape(pshape)
         shift = (-running_mean.data * inv).astype(x.dtype, copy=False).reshape(pshape)

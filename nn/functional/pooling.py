@@ -105,7 +105,7 @@ class MaxPool2dOp(Function):
     def _argmax_index(self) -> tuple:
         """The input position of every output's maximum, as an index tuple (for create_graph)."""
         _, (kh, kw), (s0, s1), (p0, p1), (d0, d1) = self.saved
-        which = np.zeros(self.out.shape, dtype=np.intp)
+        which: np.ndarray = np.zeros(self.out.shape, dtype=np.intp)  # type: ignore[attr-defined]
         for k, _, hit in self._hits():
             which[hit] = k
         n, c, ho, wo = which.shape

@@ -51,7 +51,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = ag.float32) -> None:
         super().__init__()
-        self.num_parameters = num_parameters
+        # NOTE: PyTorch's PReLU attribute; it hides Module.num_parameters() on a PReLU
+        self.num_parameters = num_parameters  # type: ignore[method-assign,assignment]
         self.weight = Parameter(ag.full((num_parameters,), init, dtype=dtype))
 
     def forward(self, x: Tensor) -> Tensor:

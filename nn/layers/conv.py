@@ -124,7 +124,7 @@ class Conv2d(_Conv):
     Conv2d(1, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
     """
 
-    _op = staticmethod(Fc.conv2d)
+    _op: Callable[..., Tensor] = staticmethod(Fc.conv2d)
 
 
 class Conv1d(_Conv):
@@ -136,7 +136,7 @@ class Conv1d(_Conv):
     """
 
     _dims = 1
-    _op = staticmethod(Fc.conv1d)
+    _op: Callable[..., Tensor] = staticmethod(Fc.conv1d)
 
 
 class _ConvTranspose(_ConvNd):
@@ -166,7 +166,7 @@ class ConvTranspose2d(_ConvTranspose):
     (1, 8, 14, 14)
     """
 
-    _op = staticmethod(Fc.conv_transpose2d)
+    _op: Callable[..., Tensor] = staticmethod(Fc.conv_transpose2d)
 
 
 class ConvTranspose1d(_ConvTranspose):
@@ -178,4 +178,4 @@ class ConvTranspose1d(_ConvTranspose):
     """
 
     _dims = 1
-    _op = staticmethod(Fc.conv_transpose1d)
+    _op: Callable[..., Tensor] = staticmethod(Fc.conv_transpose1d)

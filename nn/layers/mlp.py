@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Callable, Sequence, Union
+from typing import Callable, List, Sequence, Union
 
 from nn.containers import Sequential
 from nn.layers.activation import ReLU
@@ -38,7 +38,7 @@ class MLP(Sequential):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output size, got {sizes}")
-        layers = []
+        layers: List[Module] = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             layers.append(Linear(n_in, n_out, bias=bias))
             if i < len(sizes) - 2:

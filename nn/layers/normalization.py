@@ -20,6 +20,10 @@ class _BatchNorm(Module):
     is_normalization = True
     _ranks: tuple = ()
     _shapes: str = ""
+    # NOTE: buffers (None when not tracking running statistics)
+    running_mean: Optional[Tensor]
+    running_var: Optional[Tensor]
+    num_batches_tracked: Optional[Tensor]
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1,
                  affine: bool = True, track_running_stats: bool = True, dtype: Any = ag.float32) -> None:
@@ -42,11 +46,11 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, batch count 0."""
-        if self.track_running_stats:
-            with ag.no_grad():
-                self.running_mean.zero_()
-                self.running_var.fill_(1.0)
-                self.num_batches_tracked.zero_()
+        with ag.no_grad():
+            for buffer, value in ((self.running_mean, 0.0), (self.running_var, 1.0),
+                                  (self.num_batches_tracked, 0.0)):
+                if buffer is not None:  # NOTE: None when not tracking running statistics
+                    buffer.fill_(value)
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in self._ranks or x.shape[1] != self.num_features:

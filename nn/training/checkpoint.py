@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 
 class Checkpoint:
@@ -22,7 +22,7 @@ class Checkpoint:
     (True, False)
     """
 
-    def __init__(self, directory: str, every: Optional[int] = None, save_best: bool = True,
+    def __init__(self, directory: Union[str, "os.PathLike[str]"], every: Optional[int] = None, save_best: bool = True,
                  monitor: str = "val_loss", mode: str = "min", filename: str = "epoch_{epoch:03d}.npz",
                  best_filename: str = "best.npz") -> None:
         if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every <= 0):

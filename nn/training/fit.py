@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Sized, Union
 
 from autograd.tensor import Tensor
 from nn.training.checkpoint import Checkpoint
@@ -106,7 +106,7 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
         for epoch in range(1, epochs + 1):
             start, lr = time.perf_counter(), _lr(optimizer)
             record: Dict[str, Any] = {"epoch": epoch}
-            total = len(train_loader) if hasattr(train_loader, "__len__") else None
+            total = len(train_loader) if isinstance(train_loader, Sized) else None
             bar = progress_bar(total, f"epoch {epoch}/{epochs}", progress)
             try:
                 record.update(_train_epoch(model, loss_fn, optimizer, train_loader, named, epoch, bar,
@@ -131,11 +131,11 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
                 break
     except FloatingPointError as e:
         # NOTE: the epochs finished before the loss diverged are worth plotting
-        e.history = history
+        e.history = history  # type: ignore[attr-defined]
         raise
     finally:
         if was_training is not None:
-            model.train(was_training)
+            model.train(was_training)  # type: ignore[attr-defined]  # NOTE: a model with .training
     es_best = getattr(early_stopping, "best_epoch", None)
     if es_best is not None and es_best >= es_offset:
         history.best_epoch = es_best - es_offset + 1

@@ -22,9 +22,9 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from autograd.check.report import GradcheckError, GradcheckResult, InputReport
 from autograd.engine import grad as _grad
 from autograd.grad_mode import enable_grad, no_grad
-from autograd.gradcheck_report import GradcheckError, GradcheckResult, InputReport
 from autograd.tensor import Tensor, _make
 
 _MODES = ("exact", "fast")
@@ -295,4 +295,3 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: 
     problem = _Problem(first_grads, leaves, [_input_name(originals[i], i) for i in checked], rng,
                        "gradgradcheck")
     return _run_check(problem, "gradgradcheck", eps, atol, rtol, mode, raise_exception, locate_limit)
-from autograd.gradcheck_module import gradcheck_module  # noqa: E402,F401  (re-exported)

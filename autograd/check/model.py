@@ -9,8 +9,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from autograd.gradcheck import _Problem, _layout_copy, _run_check, _validate
-from autograd.gradcheck_report import GradcheckResult
+from autograd.check.finite_differences import _Problem, _layout_copy, _run_check, _validate
+from autograd.check.report import GradcheckResult
 from autograd.tensor import Tensor, _make
 
 

@@ -9,7 +9,7 @@ made by a ``dot`` program. ``draw_graph`` returns a ``GraphDrawing``, a
    ``pip`` with this package (a dependency), so a plain ``pip install`` can
    draw in a notebook or write files with nothing else on the machine.
 
->>> from autograd.viz_render import dot_binary
+>>> from autograd.viz.render import dot_binary
 >>> dot_binary().endswith(("dot", "graphviz-pure", "dot.exe", "graphviz-pure.exe"))
 True
 """

@@ -31,24 +31,14 @@ import numpy as np
 from autograd.function import Function
 from autograd.tape import _meta, nodes_of
 from autograd.tensor import Tensor
-from autograd.viz_grads import computed_grads, stored_grads, why_not_computable
-from autograd.viz_labels import (CONST_FILL, NOTE_FILL, OP_FILL, OUTPUT_FILL, PARAM_FILL,
+from autograd.viz.grads import computed_grads, stored_grads, why_not_computable
+from autograd.viz.labels import (CONST_FILL, NOTE_FILL, OP_FILL, OUTPUT_FILL, PARAM_FILL,
                                  TENSOR_FILL, grad_color, grad_width, op_label, shape_text,
                                  summary, table)
-from autograd.viz_modules import Grouping, module_names, plan_units
+from autograd.viz.plan import Grouping, module_names, plan_units
 
 if TYPE_CHECKING:
-    from autograd.viz_render import GraphDrawing
-
-__all__ = ["draw_graph", "GraphDrawing", "dot_binary"]
-
-
-def __getattr__(name: str) -> Any:
-    # NOTE: the graphviz package is imported on first drawing, not with `import autograd`
-    if name in ("GraphDrawing", "dot_binary"):
-        from autograd import viz_render
-        return getattr(viz_render, name)
-    raise AttributeError(f"module 'autograd.viz' has no attribute {name!r}")
+    from autograd.viz.render import GraphDrawing
 
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 
@@ -102,11 +92,12 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
     - ``show_data`` / ``show_shapes``: value summaries and shape/dtype rows. Values of
       intermediate results freed by ``backward()`` are not shown (the caption says so).
     - ``show_grad``: ``True`` shows the gradients that exist (leaves' ``.grad``, retained
-      grads; "no grad yet" before backward); ``'compute'`` has the drawing compute
-      d(output)/d(tensor) for every tensor (needs a one-element output and a live graph).
+      grads; "no grad yet" before backward); ``'compute'`` shows d(output)/d(tensor) for
+      every tensor, from ``ag.grad(output, ..., retain_graph=True)``: no ``.grad`` changes,
+      hooks run as in any ``ag.grad`` call (needs a one-element output and a live graph).
     - ``show_saved``: dashed "saved" arrows to each op from the arrays its backward keeps.
-    - ``color_by='grad'``: arrows coloured and thickened by mean |gradient|, blue (vanishing)
-      to red (exploding).
+    - ``color_by='grad'``: each arrow coloured and thickened by the mean |gradient| of the
+      tensor it leaves, blue (vanishing) to red (exploding).
     - ``max_nodes``: at most this many ops are drawn; larger graphs are collapsed by module
       (``group_modules``), then the earliest ops are cut, with a visible note.
 
@@ -125,20 +116,20 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
     captions: List[str] = []
 
     leaves = _leaves(tensors, nodes)
-    # NOTE: rows show what the user asked for (stored .grad, or computed); arrows
-    # (color_by='grad') prefer computed per-edge gradients, else whatever is stored.
+    # NOTE: rows show what the user asked for (stored .grad, or computed); an arrow
+    # (color_by='grad') carries the gradient of the tensor it leaves, computed if possible,
+    # else whatever is stored.
     reason = why_not_computable(tensors) if show_grad == "compute" or color_by == "grad" else "-"
     computed: Dict[Any, np.ndarray] = {}
-    per_edge: Dict[Tuple[int, int], np.ndarray] = {}
     if reason is None:
-        computed, per_edge = computed_grads(tensors[0])
+        computed = computed_grads(tensors[0])
     elif show_grad == "compute":
         raise ValueError(f"draw_graph(show_grad='compute'): cannot compute gradients: {reason}")
     stored = stored_grads(tensors, leaves) if show_grad is True or color_by == "grad" else {}
     grads = computed if show_grad == "compute" else stored
     edge_grads = computed if reason is None else stored
     if show_grad == "compute":
-        captions.append("grad = d(output)/d(tensor), computed by draw_graph (no .grad was changed)")
+        captions.append("grad = d(output)/d(tensor), computed by ag.grad (no .grad was changed)")
     if color_by == "grad":
         if reason is None:
             captions.append("arrow colour: mean |d(output)/d(tensor)|, blue = tiny, red = large")
@@ -148,7 +139,7 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
         else:
             captions.append("color_by='grad': no gradient exists yet; call backward() first")
 
-    from autograd.viz_render import GraphDrawing
+    from autograd.viz.render import GraphDrawing
     g = GraphDrawing(name="tapegrad", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
                      node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "box"},
                      edge_attr={"fontname": "Helvetica", "fontsize": "9"})
@@ -158,7 +149,7 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
 
     def rows(shape: Any, dtype: Any, value: Any, grad_key: Any, wants_grad: bool) -> list:
         nonlocal freed
-        out = []
+        out: List[Tuple[str, Optional[str]]] = []
         if show_shapes:
             out.append((shape_text(shape, dtype), "#555555"))
         if show_data:
@@ -193,7 +184,9 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
             plan.add(unit.cluster, "node", f"op_{k}", label, style="rounded,filled",
                      fillcolor=OP_FILL, **{"class": "op"})
         if show_tensor:
-            value = n.out if n.out is not None else (out_t.data if out_t is not None else None)
+            value = n.out  # type: ignore[attr-defined]
+            if value is None and out_t is not None:
+                value = out_t.data
             name = (out_t.name if out_t is not None and out_t.name else f"v{k}")
             fill, extra = (OUTPUT_FILL, {"penwidth": "3", "class": "output"}) if out_t is not None \
                 else (TENSOR_FILL, {"class": "tensor"})
@@ -227,12 +220,12 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
                 if punit is unit and not unit.individual:
                     continue
                 src = f"v_{index[id(p)]}" if punit is not None else plan.note_id
-                mag = per_edge.get((id(n), i), edge_grads.get(p))
+                mag = edge_grads.get(p)
             elif isinstance(p, Tensor):
                 if not plan.leaf_drawn(p) and id(p) not in outputs:
                     continue
                 src = leaf_ids[id(p)]
-                mag = per_edge.get((id(n), i), edge_grads.get(p))
+                mag = edge_grads.get(p)
             else:
                 # NOTE: an absent optional argument (a conv without bias) is not a constant to draw
                 if not unit.individual or p is None:
@@ -299,10 +292,10 @@ def _leaf_names(nodes: List[Function], leaves: List[Tensor], pnames: Dict[int, s
 
 def _saved_edges(plan: Any, n: Function, index: Dict[int, int], leaf_ids: Dict[int, str]) -> None:
     k = index[id(n)]
-    sources = {id(n.out): f"v_{k}"} if n.out is not None else {}
+    sources = {id(n.out): f"v_{k}"} if n.out is not None else {}  # type: ignore[attr-defined]
     for p in n.parents:
-        if isinstance(p, Function) and p.out is not None and id(p) in index:
-            sources[id(p.out)] = f"v_{index[id(p)]}"
+        if isinstance(p, Function) and p.out is not None and id(p) in index:  # type: ignore[attr-defined]
+            sources[id(p.out)] = f"v_{index[id(p)]}"  # type: ignore[attr-defined]
         elif isinstance(p, Tensor) and id(p) in leaf_ids:
             sources[id(p.data)] = leaf_ids[id(p)]
     for i, s in enumerate(n.saved):

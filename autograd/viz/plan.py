@@ -7,7 +7,7 @@ while its forward runs, so each recorded node knows its innermost module
 collapsed into one box each (the deepest level that fits), and if that is not
 enough the earliest ops are cut and a note says how many.
 
->>> from autograd.viz_modules import Grouping
+>>> from autograd.viz.plan import Grouping
 >>> Grouping(({}, {})).path(object())
 []
 """
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from autograd.function import Function
 from autograd.tensor import Tensor
-from autograd.viz_labels import OP_FILL
+from autograd.viz.labels import OP_FILL
 
 if TYPE_CHECKING:
     import graphviz
@@ -45,8 +45,8 @@ def module_names(nodes: List[Function], module: Any = None) -> Tuple[Dict[int, s
         for s in scopes.values():
             if hasattr(s, "named_modules"):
                 cand = list(s.named_modules())
-                ids = {id(m) for _, m in cand}
-                if all(i in ids for i in scopes) and len(cand) > len(named):
+                covered = {id(m) for _, m in cand}
+                if all(i in covered for i in scopes) and len(cand) > len(named):
                     named = cand
     ids: Dict[int, str] = {}
     by_name: Dict[str, Any] = {}
@@ -87,7 +87,7 @@ class Unit:
 
     def __init__(self, individual: bool, cluster: Optional[str], key: Any = None) -> None:
         self.individual, self.cluster, self.key = individual, cluster, key
-        self.node_id: Optional[str] = None
+        self.node_id = ""  # NOTE: the collapsed module box it is drawn in ("" for an individual op)
         self.ops: List[Function] = []
         self.last = -1
 
@@ -191,7 +191,7 @@ def plan_units(nodes: List[Function], max_nodes: int, grouping: Optional[Groupin
             unit = Unit(True, ".".join(p) or None)
             units.append(unit)
         unit.ops.append(n)
-        unit.last = n.seq
+        unit.last = n.seq  # type: ignore[attr-defined]  # NOTE: a Function slot set by apply
     # NOTE: cut from the input end: the ops nearest the output are usually what one looks at
     units.sort(key=lambda u: u.last, reverse=True)
     kept, cut = units[:max_nodes], units[max_nodes:]
@@ -209,16 +209,16 @@ def plan_units(nodes: List[Function], max_nodes: int, grouping: Optional[Groupin
                      f"{title}\\n{len(u.ops)} ops, {len(params)} parameter tensors (collapsed)",
                      shape="box3d", style="filled", fillcolor=OP_FILL, **{"class": "collapsed"})
     for n in nodes:
-        u = plan.units.get(id(n))
-        if u is None:
+        drawn_in = plan.units.get(id(n))
+        if drawn_in is None:
             continue
         for p in n.parents:
             # NOTE: inside a collapsed box its parameters are counted, not drawn;
             # inputs and constants that enter it are still drawn
-            if isinstance(p, Tensor) and (u.individual or not p.requires_grad):
+            if isinstance(p, Tensor) and (drawn_in.individual or not p.requires_grad):
                 plan._drawn_leaves.add(id(p))
             elif isinstance(p, Function):
                 pu = plan.units.get(id(p))
-                if pu is not None and pu is not u and not pu.individual:
+                if pu is not None and pu is not drawn_in and not pu.individual:
                     plan._leaving.add(id(p))
     return plan

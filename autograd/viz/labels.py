@@ -1,7 +1,7 @@
 """What the boxes of a drawing say: op labels with attributes, tensor summaries, colours.
 
 >>> import numpy as np
->>> from autograd.viz_labels import summary
+>>> from autograd.viz.labels import summary
 >>> summary(np.array(0.88137))
 '0.8814'
 >>> print(summary(np.arange(1000, dtype=np.float32)))
