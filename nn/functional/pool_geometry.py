@@ -6,7 +6,7 @@ functions in ``nn.functional.pooling`` combine it with the differentiable ops.
 """
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Any, Tuple
 
 import numpy as np
 
@@ -42,7 +42,7 @@ def pool_out_size(op: str, shape: tuple, kernel: Pair, stride: Pair, padding: Pa
 
 
 def window_counts(size: Pair, kernel: Pair, stride: Pair, padding: Pair, out_size: Pair,
-                  count_include_pad: bool, dtype: np.dtype) -> np.ndarray:
+                  count_include_pad: bool, dtype: Any) -> np.ndarray:
     """(ho, wo): how many elements each average-pooling window divides by, PyTorch's rule.
 
     A window counts the padding when ``count_include_pad`` (but never what a ``ceil_mode``
