@@ -24,7 +24,7 @@ from nn.losses import (BatchHardTripletLoss, BCELoss, BCEWithLogitsLoss, Contras
                        L1Loss, MarginRankingLoss, MSELoss, NLLLoss, NTXentLoss, SmoothL1Loss,
                        TripletMarginLoss)
 from nn.regularization import weight_decay
-from nn.serialization import load, save
+from nn.serialization import CheckpointError, load, save
 from nn import data
 from nn.training import Checkpoint, History, evaluate, fit, metrics
 from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
@@ -44,6 +44,6 @@ __all__ = [
     "CrossEntropyLoss", "KLDivLoss", "ContrastiveLoss", "TripletMarginLoss",
     "BatchHardTripletLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "InfoNCELoss",
     "NTXentLoss",
-    "weight_decay", "save", "load", "fit", "evaluate", "History", "Checkpoint",
+    "weight_decay", "save", "load", "CheckpointError", "fit", "evaluate", "History", "Checkpoint",
     "init", "functional", "data", "models", "training", "metrics",
 ]

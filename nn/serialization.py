@@ -14,9 +14,13 @@ give it: a new file ``0o666`` less the process's umask, a replaced one keeps its
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import secrets
+import time
+import zipfile
+from collections import Counter
 from typing import Any, Dict, List, Tuple, Union
 
 import numpy as np
@@ -40,6 +44,9 @@ def _encode(obj: Any, arrays: List[np.ndarray], where: str) -> Any:
         return {"__array__": len(arrays) - 1, "tensor": isinstance(obj, Tensor)}
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
+    if isinstance(obj, Counter):
+        # NOTE: kept a Counter (MultiStepLR's milestones): as a dict, a missing key raises
+        return {"__counter__": _encode(dict(obj), arrays, where)}
     if isinstance(obj, dict):
         items = []
         for k, v in obj.items():
@@ -65,6 +72,8 @@ def _decode(obj: Any, archive: Any) -> Any:
             return {k: _decode(v, archive) for k, v in obj["__dict__"]}
         if "__tuple__" in obj:
             return tuple(_decode(v, archive) for v in obj["__tuple__"])
+        if "__counter__" in obj:
+            return Counter(_decode(obj["__counter__"], archive))
     return obj
 
 
@@ -85,6 +94,7 @@ def save(obj: Any, path: PathLike) -> None:
     entries[_STRUCTURE] = np.frombuffer(json.dumps(structure).encode("utf-8"), dtype=np.uint8)
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
+    remove_stale_temporaries(path)
     fd, tmp = _create_temporary(directory, path)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -103,7 +113,7 @@ def _create_temporary(directory: str, path: str) -> Tuple[int, str]:
     # NOTE: os.open with 0o666 lets the kernel apply the umask, as open() does; tempfile.mkstemp
     # would make the checkpoint 0o600 whatever the umask
     while True:
-        tmp = os.path.join(directory, f".tmp-{secrets.token_hex(8)}.npz")
+        tmp = os.path.join(directory, f"{_temporary_prefix(path)}{os.getpid()}-{secrets.token_hex(6)}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
             break
@@ -114,6 +124,51 @@ def _create_temporary(directory: str, path: str) -> Tuple[int, str]:
     except FileNotFoundError:
         pass
     return fd, tmp
+
+
+def _temporary_prefix(path: str) -> str:
+    """What the temporaries of a save to ``path`` are named from: ``.model.npz.tmp-<pid>-<random>``."""
+    return os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.tmp-")
+
+
+def _writer_is_gone(tmp: str, prefix: str) -> bool:
+    """Whether the process that began writing ``tmp`` no longer runs (its save cannot finish)."""
+    pid_text = tmp[len(prefix):].split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    if os.name == "nt":
+        # NOTE: os.kill(pid, 0) would send CTRL_C_EVENT on Windows; an hour-old temporary is stale
+        return time.time() - os.path.getmtime(tmp) > 3600
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_stale_temporaries(path: PathLike) -> List[str]:
+    """Delete what killed saves to ``path`` left behind (their process is gone); return their names.
+
+    ``save`` and ``load`` call it, so a crash mid-save costs disk space only until the next one.
+
+    >>> import os, tempfile, nn
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.npz")
+    >>> open(os.path.join(os.path.dirname(path), ".m.npz.tmp-999999999-0"), "w").close()
+    >>> [os.path.basename(p) for p in remove_stale_temporaries(path)]
+    ['.m.npz.tmp-999999999-0']
+    """
+    prefix = _temporary_prefix(os.fspath(path))
+    removed = []
+    for tmp in glob.glob(glob.escape(prefix) + "*"):
+        try:
+            if _writer_is_gone(tmp, prefix):
+                os.remove(tmp)
+                removed.append(tmp)
+        except OSError:
+            pass           # NOTE: another process removed it first, or it is not ours to remove
+    return removed
 
 
 def _write(f: Any, entries: Dict[str, np.ndarray]) -> None:
@@ -132,11 +187,94 @@ def load(path: PathLike) -> Any:
     {'epoch': 3, 'lr': [0.1, 0.01]}
     """
     path = os.fspath(path)
-    with np.load(path, allow_pickle=False) as archive:
-        if _STRUCTURE not in archive.files:
-            raise ValueError(f"load: {path!r} is an .npz file but was not written by nn.save "
-                             f"(no {_STRUCTURE} entry); its arrays are {archive.files}")
-        structure = json.loads(archive[_STRUCTURE].tobytes().decode("utf-8"))
-        if structure.get("format") != _FORMAT:
-            raise ValueError(f"load: {path!r} has unknown format {structure.get('format')!r}")
-        return _decode(structure["root"], archive)
+    remove_stale_temporaries(path)
+    _check_archive(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if _STRUCTURE not in archive.files:
+                raise CheckpointError(f"load: {path!r} is an .npz file but was not written by nn.save "
+                                      f"(no {_STRUCTURE} entry; its arrays are {archive.files}): read "
+                                      f"it with numpy.load")
+            structure = json.loads(archive[_STRUCTURE].tobytes().decode("utf-8"))
+            if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
+                found = structure.get("format") if isinstance(structure, dict) else None
+                raise CheckpointError(f"load: {path!r} has unknown format {found!r}")
+            return _decode(structure["root"], archive)
+    except CheckpointError:
+        raise
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, UnicodeDecodeError,
+            RecursionError, OSError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise CheckpointError(f"load: {path!r} is corrupt: {type(e).__name__}: {e}") from None
+
+
+class CheckpointError(ValueError):
+    """A file that ``nn.load`` cannot read: not a checkpoint, truncated or corrupt (the message says
+    which, and names the file).
+
+    >>> import os, tempfile, nn
+    >>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("hello")
+    >>> try:
+    ...     nn.load(path)
+    ... except nn.CheckpointError as e:
+    ...     print(str(e).split(": ", 1)[1])
+    'notes.txt' is not a tapegrad checkpoint (not a zip archive, as an .npz file is)
+    """
+
+
+def _check_archive(path: str) -> None:
+    """Refuse, before numpy allocates anything, files that are not (intact) nn.save archives."""
+    name = os.path.basename(path)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"\x93NUMPY"):
+        raise CheckpointError(f"load: {name!r} is a single numpy array (.npy), not a checkpoint: "
+                              f"read it with numpy.load")
+    if head[:1] == b"\x80":
+        raise CheckpointError(f"load: {name!r} is a Python pickle (a PyTorch .pt/.pth file?), which "
+                              f"nn.load never unpickles: in PyTorch, save model.state_dict() with "
+                              f"safetensors or as numpy arrays")
+    if not head.startswith(b"PK"):
+        raise CheckpointError(f"load: {name!r} is not a tapegrad checkpoint (not a zip archive, as "
+                              f"an .npz file is)")
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+            names = [m.filename for m in members]
+            if any(n.endswith("data.pkl") for n in names):
+                raise CheckpointError(f"load: {name!r} is a PyTorch checkpoint (torch.save), which nn.load "
+                                      f"never unpickles: load it with torch.load, then pass "
+                                      f"{{k: v.numpy() for k, v in state.items()}} to load_state_dict")
+            size = os.path.getsize(path)
+            for m in members:
+                _check_member(z, m, size, name)
+    except zipfile.BadZipFile as e:
+        raise CheckpointError(f"load: {name!r} is truncated or corrupt (its zip directory is unreadable: "
+                              f"{e})") from None
+
+
+def _check_member(z: zipfile.ZipFile, m: zipfile.ZipInfo, size: int, name: str) -> None:
+    """An array member whose header claims more bytes than the file holds is corrupt."""
+    if m.file_size > size and m.compress_type == zipfile.ZIP_STORED:
+        raise CheckpointError(f"load: {name!r} is corrupt: entry {m.filename!r} claims {m.file_size} "
+                              f"bytes in a file of {size}")
+    if not m.filename.endswith(".npy"):
+        return
+    with z.open(m) as f:
+        try:
+            version = np.lib.format.read_magic(f)
+            read = {(1, 0): np.lib.format.read_array_header_1_0,
+                    (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read is None:
+                return     # NOTE: a newer header version: numpy's own checks apply
+            shape, _, dtype = read(f)
+        except Exception as e:
+            raise CheckpointError(f"load: {name!r} is corrupt: entry {m.filename!r} has no valid array "
+                                  f"header ({e})") from None
+    need = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+    if need > m.file_size:
+        raise CheckpointError(f"load: {name!r} is corrupt or truncated: entry {m.filename!r} claims an "
+                              f"array of shape {shape} ({need} bytes) but holds {m.file_size} bytes")
