@@ -81,7 +81,10 @@ def dry_run(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], met
             except Exception:  # noqa: BLE001
                 new = ValueError(message)
             raise new from err
-    scalar(loss, what)
+    value = scalar(loss, what)
+    if not np.isfinite(value):
+        raise FloatingPointError(f"{what} gives a non-finite loss ({value}) before training: check the "
+                                 f"inputs and targets for NaN/inf")
 
 
 # losses that compare the output with a target of the same kind: integer labels are a mistake

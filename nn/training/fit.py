@@ -156,16 +156,25 @@ def _train_epoch(model: Any, loss_fn: Callable[[Any, Any], Any], optimizer: Any,
         model.train()
     sums = dict.fromkeys(["loss"] + [name for name, _ in named], 0.0)
     count = 0
+    buffers = list(model.buffers()) if callable(getattr(model, "buffers", None)) else []
     for step, batch in enumerate(loader, start=1):
         x, y = split_batch(batch, "fit")
         optimizer.zero_grad()
-        out = model(x)
-        loss = loss_fn(out, y)
-        value = scalar(loss, "fit")
-        if not math.isfinite(value):
-            # NOTE: raised before backward/step, so the weights are still the last finite ones
-            raise FloatingPointError(f"fit: the loss became {value} at epoch {epoch}, batch {step}; "
-                                     f"try a lower learning rate or check the inputs for NaN/inf")
+        # NOTE: a training-mode forward updates BatchNorm's running statistics before the loss is
+        # known; a batch that fails (bad labels, a non-finite loss) must leave them as they were
+        before = [b.data.copy() for b in buffers]
+        try:
+            out = model(x)
+            loss = loss_fn(out, y)
+            value = scalar(loss, "fit")
+            if not math.isfinite(value):
+                # NOTE: raised before backward/step, so the weights are still the last finite ones
+                raise FloatingPointError(f"fit: the loss became {value} at epoch {epoch}, batch {step}; "
+                                         f"try a lower learning rate or check the inputs for NaN/inf")
+        except BaseException:
+            for b, saved in zip(buffers, before):
+                b.data[...] = saved
+            raise
         loss.backward()
         optimizer.step()
         if batch_scheduler is not None:
