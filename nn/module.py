@@ -15,7 +15,7 @@ Subclasses call ``super().__init__()`` first and define ``forward``;
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -289,13 +289,39 @@ class Module:
                 with no_grad():
                     p.grad.zero_()
 
-    def to(self, dtype: Any) -> "Module":
-        """Cast floating parameters and buffers to ``dtype`` in place (the same objects stay registered).
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """PyTorch's ``to(device)``, ``to(dtype)`` or ``to(device, dtype)``: cast floating
+        parameters and buffers to a floating ``dtype`` in place (the same objects stay
+        registered). The only device is ``"cpu"``, so moving there changes nothing.
 
         >>> import numpy as np, nn
         >>> nn.Linear(2, 2).to(np.float64).weight.dtype
         dtype('float64')
+        >>> nn.Linear(2, 2).to("cpu").weight.dtype
+        dtype('float32')
         """
+        who = f"{type(self).__name__}.to"
+        unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy"}
+        if unknown or len(args) > 2:
+            raise TypeError(f"{who}: takes (device), (dtype) or (device, dtype), got {args} {kwargs}")
+        device, dtype = kwargs.get("device"), kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, str) or type(a).__name__ == "device":
+                device = a
+            else:
+                dtype = a
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise RuntimeError(f"{who}: tapegrad computes on the CPU with numpy; device {str(device)!r} "
+                               f"is not available (use 'cpu')")
+        if dtype is None:
+            return self
+        try:
+            target = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{who}: {dtype!r} is neither a device nor a dtype") from None
+        if target.kind != "f":
+            raise TypeError(f"{who}: only floating point dtypes are accepted (parameters must stay "
+                            f"differentiable), got {target}")
         for t in list(self.parameters()) + list(self.buffers()):
             if t.dtype.kind == "f":
                 t.data = t.data.astype(dtype)
@@ -343,6 +369,9 @@ class Module:
         True
         """
         from nn.state import check_state, copy_state
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{type(self).__name__}.load_state_dict: expected a mapping of names to "
+                            f"tensors or arrays (a state_dict), got {type(state).__name__}")
         own = self.state_dict()
         missing, unexpected = check_state(type(self).__name__, own, state, strict)
         copy_state(own, state)

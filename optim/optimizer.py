@@ -242,11 +242,18 @@ class Optimizer:
                     v = copy.deepcopy(v)
                 new_state[p][k] = v
         new_groups = []
-        for mine, saved in zip(self.param_groups, saved_groups):
+        for i, (mine, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            missing = sorted(k for k in self.defaults if k not in saved)
+            if missing:
+                # NOTE: the state of another optimizer (SGD's for an Adam) lacks this one's settings
+                raise ValueError(f"{name}: parameter group {i} of the loaded state has no {missing}; "
+                                 f"it has {sorted(k for k in saved if k != 'params')} (the state of "
+                                 f"another optimizer?)")
             group = {"params": mine["params"],
                      **{k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}}
             if "lr_fn" in mine:
                 group["lr_fn"] = mine["lr_fn"]
+            self._check_group(group)        # NOTE: a negative lr or beta is refused as at construction
             new_groups.append(group)
         self.state = defaultdict(dict, new_state)
         self.param_groups = new_groups

@@ -123,6 +123,9 @@ class DataLoader:
         self.dataset = dataset
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be a function of a list of samples, got "
+                            f"{type(collate_fn).__name__} {collate_fn!r}")
         self.collate_fn = collate_fn
         self.generator = generator if generator is not None else (
             np.random.default_rng(seed) if seed is not None else None)

@@ -123,7 +123,15 @@ class Subset(Dataset):
 
     def __init__(self, dataset: Any, indices: Union[Sequence[int], np.ndarray]) -> None:
         self.dataset = dataset
-        self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
+        raw = np.asarray(indices)
+        if raw.size and raw.dtype.kind not in "iu":
+            raise TypeError(f"Subset: indices must be integers, got {raw.dtype} values such as "
+                            f"{raw.reshape(-1)[0]!r}")
+        self.indices = raw.astype(np.int64).reshape(-1)
+        n = len(dataset) if hasattr(dataset, "__len__") else None
+        if n is not None and self.indices.size and (self.indices.min() < -n or self.indices.max() >= n):
+            raise IndexError(f"Subset: indices must lie in [-{n}, {n - 1}] for a dataset of {n} samples, "
+                             f"got values from {self.indices.min()} to {self.indices.max()}")
 
     def __len__(self) -> int:
         return len(self.indices)

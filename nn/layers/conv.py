@@ -21,10 +21,17 @@ Size = Union[int, Tuple[int, ...]]
 
 def _tuple(value: Any, n: int, name: str, layer: str) -> Tuple[int, ...]:
     if isinstance(value, int) and not isinstance(value, bool):
-        return (value,) * n
-    if isinstance(value, (tuple, list)) and len(value) == n and all(isinstance(v, int) for v in value):
-        return tuple(value)
-    raise ValueError(f"{layer}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+        out: Tuple[int, ...] = (value,) * n
+    elif isinstance(value, (tuple, list)) and len(value) == n and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        out = tuple(value)
+    else:
+        raise ValueError(f"{layer}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    least = 0 if name in ("padding", "output_padding") else 1
+    if any(v < least for v in out):
+        raise ValueError(f"{layer}: {name} must be {'non-negative' if least == 0 else 'positive'}, "
+                         f"got {value!r}")
+    return out
 
 
 class _ConvNd(Module):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 import autograd as ag
 from autograd.tensor import Tensor
 from nn import init
@@ -29,6 +31,11 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = ag.float32) -> None:
         super().__init__()
+        for name, n in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+                raise TypeError(f"Linear: {name} must be an int, got {type(n).__name__} {n!r}")
+            if n < 0:
+                raise ValueError(f"Linear: {name} must be >= 0, got {n}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.weight = Parameter(ag.zeros(out_features, in_features, dtype=dtype))
         if bias:

@@ -83,6 +83,10 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     keys += [f"val_{k}" for k in keys] if val_loader is not None else []
     monitor = monitor or ("val_loss" if val_loader is not None else "loss")
     check_monitor(monitor, keys, "fit")
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"fit: scheduler must be an optim.lr_scheduler object (with step()), got "
+                        f"{type(scheduler).__name__} {scheduler!r}; for a schedule function such as "
+                        f"optim.schedules.cosine, pass it as the optimizer's lr")
     if early_stopping is not None and not callable(getattr(early_stopping, "step", None)):
         raise TypeError(f"fit: early_stopping must be an optim.EarlyStopping (with step(metric, model)), "
                         f"got {type(early_stopping).__name__}")
