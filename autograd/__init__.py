@@ -30,7 +30,8 @@ from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from autograd.engine import backward, grad
 from autograd.creation import (arange, as_tensor, eye, from_numpy, full, full_like, linspace, ones,
                                ones_like, tensor, zeros, zeros_like)
-from autograd.random import default_rng, manual_seed, normal, rand, randint, randn, uniform
+from autograd.random import (default_rng, get_rng_state, manual_seed, normal, rand, randint, randn,
+                             set_rng_state, uniform)
 from autograd.dtypes import (bool_, float16, float32, float64, int8, int16, int32, int64,
                              uint8)
 from autograd.tape import tape
@@ -45,7 +46,7 @@ __all__ = [
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
     "tensor", "as_tensor", "from_numpy", "zeros", "zeros_like", "ones", "ones_like", "full",
     "full_like", "arange", "linspace", "eye",
-    "manual_seed", "default_rng", "rand", "randn", "randint", "normal", "uniform",
+    "manual_seed", "default_rng", "get_rng_state", "set_rng_state", "rand", "randn", "randint", "normal", "uniform",
     "bool_", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
     "tape", "draw_graph", "gradcheck", "gradgradcheck", "gradcheck_module", "GradcheckError",
     "ops", "check", "viz",

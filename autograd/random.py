@@ -6,7 +6,7 @@ a whole run reproducible.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
 import numpy as np
 
@@ -33,6 +33,31 @@ def manual_seed(seed: int) -> np.random.Generator:
 def default_rng() -> np.random.Generator:
     """The generator that ``manual_seed`` controls."""
     return _rng
+
+
+def get_rng_state() -> Dict[str, Any]:
+    """The state of the library's generator, to hand to ``set_rng_state`` (resuming a run).
+
+    A plain dict of numbers and strings (numpy's ``bit_generator.state``), so ``nn.save``
+    stores it.
+
+    >>> import autograd as ag
+    >>> _ = ag.manual_seed(0); state = ag.get_rng_state(); a = ag.randn(2)
+    >>> ag.set_rng_state(state); b = ag.randn(2)
+    >>> bool((a == b).all())
+    True
+    """
+    return dict(_rng.bit_generator.state)
+
+
+def set_rng_state(state: Dict[str, Any]) -> None:
+    """Put the library's generator back where ``get_rng_state`` found it."""
+    if not isinstance(state, dict) or "bit_generator" not in state:
+        raise TypeError(f"set_rng_state: expected a dict from get_rng_state(), got {type(state).__name__}")
+    if state["bit_generator"] != type(_rng.bit_generator).__name__:
+        raise ValueError(f"set_rng_state: the state is of a {state['bit_generator']} generator, the "
+                         f"library's is a {type(_rng.bit_generator).__name__}")
+    _rng.bit_generator.state = state
 
 
 def _shape(size: tuple) -> tuple:

@@ -192,7 +192,7 @@ def test_early_stopping_can_monitor_a_metric_to_maximise():
 
 def test_checkpoint_saves_every_n_epochs_and_the_best_model(tmp_path):
     _run(_linear(), epochs=4, checkpoint=nn.Checkpoint(tmp_path, every=2))
-    assert sorted(os.listdir(tmp_path)) == ["best.npz", "epoch_002.npz", "epoch_004.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["best.npz", "epoch_002.npz", "epoch_004.npz", "last.npz"]
 
 
 def test_best_checkpoint_holds_the_weights_of_the_best_validation_epoch(tmp_path):
@@ -450,7 +450,7 @@ def test_metrics_none_records_only_the_loss():
 
 @pytest.mark.parametrize("kwargs, match", [({"every": 0}, "every must be a positive"),
                                            ({"mode": "best"}, "mode must be 'min' or 'max'"),
-                                           ({"save_best": False}, "nothing to save")])
+                                           ({"save_best": False, "save_last": False}, "nothing to save")])
 def test_checkpoint_settings_are_checked_at_construction(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         nn.Checkpoint(tmp_path, **kwargs)
@@ -472,7 +472,7 @@ def test_a_list_of_batches_works_as_a_loader():
 
 def test_checkpoint_directory_may_be_a_path_object(tmp_path):
     _run(_linear(), epochs=1, checkpoint=tmp_path / "run")
-    assert os.listdir(tmp_path / "run") == ["best.npz"]
+    assert sorted(os.listdir(tmp_path / "run")) == ["best.npz", "last.npz"]
 
 
 def test_an_early_stopper_reused_for_a_second_fit_reports_best_epoch_within_that_fit():

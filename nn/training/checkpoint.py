@@ -14,8 +14,11 @@ class Checkpoint:
     - ``save_best``: keep ``best.npz`` holding the weights of the epoch with the best
       ``monitor`` value (``'val_loss'`` by default; any key of the History works,
       e.g. ``'val_accuracy'`` with ``mode='max'``).
+    - ``save_last`` (default): keep ``last.npz`` holding the whole training state after the
+      last finished epoch; ``fit(..., resume="<directory>/last.npz")`` continues from it
+      exactly (see ``nn/training/resume.py``).
 
-    Load one back with ``model.load_state_dict(nn.load(path))``.
+    Load weights back with ``model.load_state_dict(nn.load(path))``.
 
     >>> ckpt = Checkpoint("runs/mlp", every=5)
     >>> ckpt.due(10), ckpt.due(7)
@@ -24,16 +27,18 @@ class Checkpoint:
 
     def __init__(self, directory: Union[str, "os.PathLike[str]"], every: Optional[int] = None, save_best: bool = True,
                  monitor: str = "val_loss", mode: str = "min", filename: str = "epoch_{epoch:03d}.npz",
-                 best_filename: str = "best.npz") -> None:
+                 best_filename: str = "best.npz", save_last: bool = True,
+                 last_filename: str = "last.npz") -> None:
         if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every <= 0):
             raise ValueError(f"Checkpoint: every must be a positive number of epochs or None, got {every!r}")
         if mode not in ("min", "max"):
             raise ValueError(f"Checkpoint: mode must be 'min' or 'max', got {mode!r}")
-        if every is None and not save_best:
-            raise ValueError("Checkpoint: nothing to save; give every=N or save_best=True")
+        if every is None and not save_best and not save_last:
+            raise ValueError("Checkpoint: nothing to save; give every=N, save_best=True or save_last=True")
         self.directory = os.fspath(directory)
         self.every, self.save_best, self.monitor, self.mode = every, save_best, monitor, mode
         self.filename, self.best_filename = filename, best_filename
+        self.save_last, self.last_filename = bool(save_last), last_filename
         self.best_value = math.inf if mode == "min" else -math.inf
         self.saved: List[str] = []
 

@@ -20,6 +20,7 @@ from nn.training.evaluate import evaluate, scalar, split_batch
 from nn.training.history import History
 from nn.training.metrics import get_metric
 from nn.training.progress import progress_bar
+from nn.training.resume import last_path, restore_training, training_state
 
 
 def _lr(optimizer: Any) -> Optional[float]:
@@ -45,7 +46,8 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
         scheduler: Any = None, early_stopping: Any = None,
         metrics: Optional[Sequence[Any]] = ("accuracy",),
         progress: bool = True, checkpoint: Union[Checkpoint, str, "os.PathLike[str]", None] = None,
-        monitor: Optional[str] = None, scheduler_interval: str = "epoch") -> History:
+        monitor: Optional[str] = None, scheduler_interval: str = "epoch",
+        resume: Union[str, "os.PathLike[str]", None] = None) -> History:
     """Train ``model`` for up to ``epochs`` epochs and return the ``History``.
 
     - ``metrics``: names (``'accuracy'``, ``'top5_accuracy'``, ``'mse'``) or functions
@@ -56,7 +58,11 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
       when it says stop, training ends. With its ``restore_best`` the model ends with the
       weights of the best epoch, whether training stopped early or ran every epoch.
     - ``monitor``: the History key they watch, ``'val_loss'`` (``'loss'`` without a val_loader).
-    - ``checkpoint``: a ``Checkpoint`` (or a directory: best-by-validation only).
+    - ``checkpoint``: a ``Checkpoint`` (or a directory: the best weights by the monitored value
+      and ``last.npz``, the whole training state after the last finished epoch).
+    - ``resume``: a ``last.npz`` written by an earlier run with the same model, optimizer,
+      scheduler, early stopping and loaders: this run loads it and continues with the next
+      epoch, so it ends as the interrupted run would have (``epochs`` counts from the start).
     - ``progress``: a tqdm bar per epoch, in the terminal or as a Jupyter widget; off when
       output is not a terminal or ``CI`` is set.
 
@@ -105,9 +111,16 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
     # NOTE: EarlyStopping counts the epochs it has seen; a stopper reused across fit calls
     # has a head start, which this offset removes from its best_epoch
     es_offset = getattr(early_stopping, "epoch", -1) + 1
+    loaders = {name: loader for name, loader in (("train_loader", train_loader), ("val_loader", val_loader))
+               if loader is not None}
+    first = 1
+    if resume is not None:
+        state = restore_training(resume, model, optimizer, scheduler, early_stopping, history, loaders,
+                                 checkpoint)
+        first, es_offset = state["epoch"] + 1, state["es_offset"]
     was_training = getattr(model, "training", None)
     try:
-        for epoch in range(1, epochs + 1):
+        for epoch in range(first, epochs + 1):
             start, lr = time.perf_counter(), _lr(optimizer)
             record: Dict[str, Any] = {"epoch": epoch}
             total = len(train_loader) if isinstance(train_loader, Sized) else None
@@ -130,7 +143,13 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
                     scheduler.step()
             if checkpoint is not None:
                 checkpoint.after_epoch(epoch, model, record)
-            if early_stopping is not None and early_stopping.step(record[monitor], model):
+            stop = early_stopping is not None and early_stopping.step(record[monitor], model)
+            last = last_path(checkpoint)
+            if last is not None:
+                from nn.serialization import save
+                save(training_state(epoch, model, optimizer, scheduler, early_stopping, history, loaders,
+                                    checkpoint, es_offset), last)
+            if stop:
                 history.stopped_early = True
                 break
     except FloatingPointError as e:
