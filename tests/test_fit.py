@@ -192,14 +192,14 @@ def test_early_stopping_can_monitor_a_metric_to_maximise():
 
 def test_checkpoint_saves_every_n_epochs_and_the_best_model(tmp_path):
     _run(_linear(), epochs=4, checkpoint=nn.Checkpoint(tmp_path, every=2))
-    assert sorted(os.listdir(tmp_path)) == ["best.npz", "epoch_002.npz", "epoch_004.npz", "last.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["best.safetensors", "epoch_002.safetensors", "epoch_004.safetensors", "last.safetensors"]
 
 
 def test_best_checkpoint_holds_the_weights_of_the_best_validation_epoch(tmp_path):
     _run(_linear(), epochs=3, checkpoint=str(tmp_path))
     after_one_epoch = _linear()
     _run(after_one_epoch, epochs=1)
-    best = nn.load(tmp_path / "best.npz")
+    best = nn.load(tmp_path / "best.safetensors")
     assert _same({k: np.asarray(v.data if isinstance(v, ag.Tensor) else v) for k, v in best.items()},
                  _weights(after_one_epoch))
 
@@ -207,7 +207,7 @@ def test_best_checkpoint_holds_the_weights_of_the_best_validation_epoch(tmp_path
 def test_periodic_checkpoint_holds_the_weights_after_that_epoch(tmp_path):
     model = _linear()
     _run(model, epochs=2, checkpoint=nn.Checkpoint(tmp_path, every=2, save_best=False))
-    saved = nn.load(tmp_path / "epoch_002.npz")
+    saved = nn.load(tmp_path / "epoch_002.safetensors")
     assert _same({k: np.asarray(v.data if isinstance(v, ag.Tensor) else v) for k, v in saved.items()},
                  _weights(model))
 
@@ -472,7 +472,7 @@ def test_a_list_of_batches_works_as_a_loader():
 
 def test_checkpoint_directory_may_be_a_path_object(tmp_path):
     _run(_linear(), epochs=1, checkpoint=tmp_path / "run")
-    assert sorted(os.listdir(tmp_path / "run")) == ["best.npz", "last.npz"]
+    assert sorted(os.listdir(tmp_path / "run")) == ["best.safetensors", "last.safetensors"]
 
 
 def test_an_early_stopper_reused_for_a_second_fit_reports_best_epoch_within_that_fit():

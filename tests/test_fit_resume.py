@@ -64,7 +64,7 @@ def test_a_run_killed_mid_epoch_and_resumed_ends_with_the_uninterrupted_paramete
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     resumed = _python(f"""
         run = build()
-        history = nn.fit(epochs=6, resume={str(tmp_path / 'last.npz')!r}, **run)
+        history = nn.fit(epochs=6, resume={str(tmp_path / 'last.safetensors')!r}, **run)
         assert len(history) == 6, len(history)
         np.save({str(tmp_path / 'resumed.npy')!r}, np.concatenate([p.data.ravel() for p in run['model'].parameters()]))
     """)
@@ -92,7 +92,7 @@ def test_resuming_with_a_different_setup_is_refused_before_anything_changes(tmp_
     before = fresh.weight.data.copy()
     with pytest.raises(ValueError, match="with a scheduler, this run has none"):
         nn.fit(fresh, nn.MSELoss(), optim.SGD(fresh.parameters(), lr=0.1), [(x, y)], epochs=2,
-               progress=False, resume=tmp_path / "last.npz")
+               progress=False, resume=tmp_path / "last.safetensors")
     assert np.array_equal(fresh.weight.data, before)
 
 

@@ -104,12 +104,24 @@ def test_save_and_load_round_trip_through_npz(tmp_path):
     assert_same_state(snapshot(dst), snapshot(src))
 
 
-def test_saved_file_is_a_plain_npz_without_pickles(tmp_path):
-    path = tmp_path / "m.npz"
+def test_saved_file_is_a_safetensors_file_of_the_state_dict(tmp_path):
+    from safetensors.numpy import load_file
+    path = tmp_path / "m.safetensors"
     nn.save(nn.Linear(2, 3), path)
-    with np.load(path, allow_pickle=False) as z:
-        assert sorted(z.files) == ["__structure__", "arr_0", "arr_1"]
-        assert z["arr_0"].shape == (3, 2)
+    tensors = load_file(str(path))
+    assert sorted(tensors) == ["bias", "weight"] and tensors["weight"].shape == (3, 2)
+
+
+def test_a_checkpoint_written_as_npz_by_earlier_versions_still_loads(tmp_path):
+    import json
+    path = tmp_path / "old.npz"
+    structure = {"format": "tapegrad-npz-1", "root": {"__dict__": [
+        ["weight", {"__array__": 0, "tensor": True}], ["epoch", 3]]}}
+    np.savez(path, arr_0=np.ones((2, 2), np.float32),
+             __structure__=np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8))
+    back = nn.load(path)
+    assert back["epoch"] == 3 and isinstance(back["weight"], ag.Tensor)
+    np.testing.assert_array_equal(back["weight"].data, np.ones((2, 2)))
 
 
 def test_nested_checkpoint_keeps_structure_and_types(tmp_path):
@@ -176,3 +188,20 @@ def test_any_mlp_survives_a_save_load_round_trip(tmp_path_factory, sizes, batchn
     nn.save(src, path)
     dst.load_state_dict(nn.load(path))
     assert_same_state(snapshot(dst), snapshot(src))
+
+
+def test_a_saved_model_loads_into_the_same_pytorch_model_with_safetensors(tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file, save_file
+    ours = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+    nn.save(ours, tmp_path / "m.safetensors")
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    theirs.load_state_dict(load_file(str(tmp_path / "m.safetensors")))
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    ours.eval(), theirs.eval()
+    np.testing.assert_allclose(ours(ag.tensor(x)).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-5)
+    save_file(theirs.state_dict(), str(tmp_path / "t.safetensors"))
+    back = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+    back.load_state_dict(nn.load(tmp_path / "t.safetensors"))
+    back.eval()
+    np.testing.assert_allclose(back(ag.tensor(x)).data, ours(ag.tensor(x)).data)

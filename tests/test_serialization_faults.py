@@ -86,7 +86,7 @@ def test_a_truncated_checkpoint_is_called_truncated(tmp_path):
     path = _ckpt(tmp_path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(nn.CheckpointError, match="'m.npz' is truncated or corrupt"):
+    with pytest.raises(nn.CheckpointError, match="'m.npz' is truncated"):
         nn.load(path)
 
 
@@ -110,7 +110,16 @@ def test_a_torch_zip_checkpoint_is_named_as_one(tmp_path):
         nn.load(tmp_path / "m.pt")
 
 
-def test_a_header_claiming_an_absurd_size_is_refused_before_allocating(tmp_path):
+def test_a_truncated_npz_checkpoint_is_called_truncated(tmp_path):
+    path = tmp_path / "m.npz"
+    np.savez(path, arr_0=np.zeros(1000))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(nn.CheckpointError, match="'m.npz' is truncated or corrupt"):
+        nn.load(path)
+
+
+def test_an_npz_header_claiming_an_absurd_size_is_refused_before_allocating(tmp_path):
     path = tmp_path / "m.npz"
     header = {"descr": "<f8", "fortran_order": False, "shape": (10 ** 12,)}
     buf = bytearray()
@@ -123,6 +132,22 @@ def test_a_header_claiming_an_absurd_size_is_refused_before_allocating(tmp_path)
         z.writestr("__structure__.npy", b"")
     with pytest.raises(nn.CheckpointError, match=r"claims an array of shape \(1000000000000,\)"):
         nn.load(path)
+
+
+def test_a_safetensors_header_claiming_more_than_the_file_is_refused(tmp_path):
+    import struct
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(struct.pack("<Q", 10 ** 12) + b"{}")
+    with pytest.raises(nn.CheckpointError, match="'m.safetensors' is truncated: its header claims"):
+        nn.load(path)
+
+
+def test_a_safetensors_file_from_another_tool_loads_as_a_state_dict(tmp_path):
+    from safetensors.numpy import save_file
+    save_file({"weight": np.ones((3, 2), np.float32), "bias": np.zeros(3, np.float32)}, str(tmp_path / "w.st"))
+    model = nn.Linear(2, 3)
+    model.load_state_dict(nn.load(tmp_path / "w.st"))
+    assert np.array_equal(model.weight.data, np.ones((3, 2)))
 
 
 def test_a_corrupt_structure_entry_is_called_corrupt(tmp_path):

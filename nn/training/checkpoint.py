@@ -9,13 +9,13 @@ from typing import Any, Dict, List, Optional, Union
 class Checkpoint:
     """Tell ``fit`` where and when to save ``model.state_dict()`` with ``nn.save`` (atomic writes).
 
-    - ``every=N``: save ``epoch_{N}.npz``, ``epoch_{2N}.npz``, ... (``filename`` is a
+    - ``every=N``: save ``epoch_{N}.safetensors``, ``epoch_{2N}.safetensors``, ... (``filename`` is a
       format string with ``{epoch}``).
-    - ``save_best``: keep ``best.npz`` holding the weights of the epoch with the best
+    - ``save_best``: keep ``best.safetensors`` holding the weights of the epoch with the best
       ``monitor`` value (``'val_loss'`` by default; any key of the History works,
       e.g. ``'val_accuracy'`` with ``mode='max'``).
-    - ``save_last`` (default): keep ``last.npz`` holding the whole training state after the
-      last finished epoch; ``fit(..., resume="<directory>/last.npz")`` continues from it
+    - ``save_last`` (default): keep ``last.safetensors`` holding the whole training state after the
+      last finished epoch; ``fit(..., resume="<directory>/last.safetensors")`` continues from it
       exactly (see ``nn/training/resume.py``).
 
     Load weights back with ``model.load_state_dict(nn.load(path))``.
@@ -26,9 +26,9 @@ class Checkpoint:
     """
 
     def __init__(self, directory: Union[str, "os.PathLike[str]"], every: Optional[int] = None, save_best: bool = True,
-                 monitor: str = "val_loss", mode: str = "min", filename: str = "epoch_{epoch:03d}.npz",
-                 best_filename: str = "best.npz", save_last: bool = True,
-                 last_filename: str = "last.npz") -> None:
+                 monitor: str = "val_loss", mode: str = "min", filename: str = "epoch_{epoch:03d}.safetensors",
+                 best_filename: str = "best.safetensors", save_last: bool = True,
+                 last_filename: str = "last.safetensors") -> None:
         if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every <= 0):
             raise ValueError(f"Checkpoint: every must be a positive number of epochs or None, got {every!r}")
         if mode not in ("min", "max"):

@@ -59,8 +59,8 @@ def fit(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimiz
       weights of the best epoch, whether training stopped early or ran every epoch.
     - ``monitor``: the History key they watch, ``'val_loss'`` (``'loss'`` without a val_loader).
     - ``checkpoint``: a ``Checkpoint`` (or a directory: the best weights by the monitored value
-      and ``last.npz``, the whole training state after the last finished epoch).
-    - ``resume``: a ``last.npz`` written by an earlier run with the same model, optimizer,
+      and ``last.safetensors``, the whole training state after the last finished epoch).
+    - ``resume``: a ``last.safetensors`` written by an earlier run with the same model, optimizer,
       scheduler, early stopping and loaders: this run loads it and continues with the next
       epoch, so it ends as the interrupted run would have (``epochs`` counts from the start).
     - ``progress``: a tqdm bar per epoch, in the terminal or as a Jupyter widget; off when

@@ -1,6 +1,6 @@
 """Resuming ``fit`` where it stopped: everything a run's future depends on, in one file.
 
-After every epoch ``fit`` (given a ``Checkpoint``) writes ``last.npz``: the model, the optimizer,
+After every epoch ``fit`` (given a ``Checkpoint``) writes ``last.safetensors``: the model, the optimizer,
 the scheduler, the early-stopping counters and best weights, the History so far, the epoch, and
 every random state the next epochs draw from (the library's generator, which dropout and
 unseeded loaders use, and each loader's own). ``fit(..., resume=path)`` loads it all and carries
@@ -23,7 +23,7 @@ def _state_of(obj: Any) -> Any:
 
 def training_state(epoch: int, model: Any, optimizer: Any, scheduler: Any, early_stopping: Any,
                    history: Any, loaders: Dict[str, Any], checkpoint: Any, es_offset: int) -> Dict[str, Any]:
-    """What ``last.npz`` holds after ``epoch`` (1-based)."""
+    """What ``last.safetensors`` holds after ``epoch`` (1-based)."""
     return {
         "format": FORMAT, "epoch": epoch, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
         "scheduler": _state_of(scheduler), "early_stopping": _state_of(early_stopping),
@@ -42,7 +42,7 @@ def restore_training(path: Any, model: Any, optimizer: Any, scheduler: Any, earl
     state = load(path)
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise ValueError(f"{where}: not a training checkpoint (write one with fit(checkpoint=...); its "
-                         f"last.npz holds what a resumed run needs)")
+                         f"last.safetensors holds what a resumed run needs)")
     for name, obj in (("scheduler", scheduler), ("early_stopping", early_stopping)):
         if (state[name] is None) != (_state_of(obj) is None):
             raise ValueError(f"{where}: the checkpoint was written by a run "
