@@ -31,3 +31,4 @@ from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
 from nn.layers.rnn import LSTM
+from nn.layers.attention import MultiheadAttention
