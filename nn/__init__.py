@@ -32,3 +32,6 @@ from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
 from nn.layers.rnn import LSTM
 from nn.layers.attention import MultiheadAttention
+from nn.layers.transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
+from nn.layers.transformer import Transformer, TransformerDecoder, TransformerEncoder
+from nn.layers.positional import LearnedPositionalEncoding, SinusoidalPositionalEncoding
