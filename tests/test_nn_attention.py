@@ -254,3 +254,16 @@ def test_mha_dropout_acts_in_training_only():
     np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(a.sum(-1), 1.0, rtol=1e-5)
     assert not np.allclose(train_w, a)
+
+
+def test_mha_query_with_every_key_masked_gives_torch_output_of_need_weights_false():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _mha_pair(torch)
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((L, N, E))
+    am = np.zeros((L, L), bool)
+    am[1] = True  # query 1 may attend to nothing
+    r = run_both(torch, ours, theirs, [x, x, x], {"attn_mask": am, "need_weights": False}, _call)
+    assert_same(r)
+    (_, w) = ours(ag.tensor(x), ag.tensor(x), ag.tensor(x), attn_mask=am)
+    assert np.all(w.numpy()[:, 1] == 0) and np.all(np.isfinite(w.numpy()))

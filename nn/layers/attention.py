@@ -29,8 +29,9 @@ class MultiheadAttention(Module):
     ``attn_mask`` ((L, S) or (N * num_heads, L, S)) True means *not allowed*; floating masks are
     added to the scores. ``forward`` returns (output, weights): weights (N, L, S) averaged over
     heads, or (N, num_heads, L, S) with ``average_attn_weights=False``, or None when
-    ``need_weights=False``. A query with every key masked gets zero weights (PyTorch returns NaN
-    weights there when ``need_weights=True``; both give the output that ``out_proj`` makes of 0).
+    ``need_weights=False``. A query with every key masked gets zero weights and the output
+    ``out_proj`` makes of 0 (PyTorch gives that output with ``need_weights=False`` and NaN
+    weights and outputs with ``need_weights=True``).
     ``dropout`` drops attention weights in training. ``add_bias_kv``/``add_zero_attn`` are refused.
 
     >>> import autograd as ag, nn

@@ -37,7 +37,10 @@ def activation_fn(owner: str, activation: Activation) -> Callable[[Tensor], Tens
 
 
 def check_sequence(owner: str, arg: str, x: Any, d_model: int, batch_first: bool) -> None:
-    """x must be a Tensor (S, N, d_model) / (N, S, d_model) or unbatched (S, d_model)."""
+    """Raise unless x is a Tensor (S, N, d_model) / (N, S, d_model) or unbatched (S, d_model).
+
+    >>> check_sequence("layer", "src", ag.zeros(3, 4), d_model=4, batch_first=False)
+    """
     layout = "(N, S, d_model)" if batch_first else "(S, N, d_model)"
     if not isinstance(x, Tensor):
         raise TypeError(f"{owner}: {arg} must be a Tensor, got {type(x).__name__}")
@@ -57,8 +60,8 @@ class _Block(Module):
         self.activation = activation_fn(type(self).__name__, activation)
         self.norm_first, self.batch_first, self.d_model = norm_first, batch_first, d_model
 
-    def _ff_block(self, x: Tensor) -> Tensor:
-        return self.dropout_ff(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+    def _ff_block(self, x: Tensor, dropout: Dropout) -> Tensor:
+        return dropout(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
     def _name(self) -> str:
         return f"{type(self).__name__}(d_model={self.d_model})"
@@ -90,9 +93,6 @@ class TransformerEncoderLayer(_Block):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
 
-    def dropout_ff(self, x: Tensor) -> Tensor:
-        return self.dropout2(x)
-
     def _sa_block(self, x: Tensor, attn_mask: Any, key_padding_mask: Any, is_causal: bool) -> Tensor:
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                            need_weights=False, is_causal=is_causal)[0]
@@ -104,9 +104,9 @@ class TransformerEncoderLayer(_Block):
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            return x + self._ff_block(self.norm2(x))
+            return x + self._ff_block(self.norm2(x), self.dropout2)
         x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
-        return self.norm2(x + self._ff_block(x))
+        return self.norm2(x + self._ff_block(x, self.dropout2))
 
 
 class TransformerDecoderLayer(_Block):
@@ -136,9 +136,6 @@ class TransformerDecoderLayer(_Block):
         for i in (1, 2, 3):
             setattr(self, f"dropout{i}", Dropout(dropout))
 
-    def dropout_ff(self, x: Tensor) -> Tensor:
-        return self.dropout3(x)
-
     def _sa_block(self, x: Tensor, attn_mask: Any, key_padding_mask: Any, is_causal: bool) -> Tensor:
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                            need_weights=False, is_causal=is_causal)[0]
@@ -161,9 +158,9 @@ class TransformerDecoderLayer(_Block):
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
             x = x + self._mha_block(self.norm2(x), memory, memory_mask, memory_key_padding_mask,
                                     memory_is_causal)
-            return x + self._ff_block(self.norm3(x))
+            return x + self._ff_block(self.norm3(x), self.dropout3)
         x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
         x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask,
                                            memory_is_causal))
-        return self.norm3(x + self._ff_block(x))
+        return self.norm3(x + self._ff_block(x, self.dropout3))
 
