@@ -161,9 +161,25 @@ def test_mha_without_bias_and_need_weights_false_equals_torch():
     assert_same(r)
 
 
+@pytest.mark.parametrize("add_bias_kv,add_zero_attn", [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_mha_appended_bias_and_zero_key_steps_equal_torch(add_bias_kv, add_zero_attn, batch_first):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _mha_pair(torch, add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn,
+                             batch_first=batch_first)
+    rng = np.random.default_rng(10)
+    q = rng.standard_normal((N, L, E) if batch_first else (L, N, E))
+    k = rng.standard_normal((N, S, E) if batch_first else (S, N, E))
+    masks = {"key_padding_mask": np.array([[False, True, False, False], [False, False, False, True]]),
+             "attn_mask": rng.standard_normal((L, S)), "average_attn_weights": False}
+    r = run_both(torch, ours, theirs, [q, k, k], masks, _call)
+    assert r["outs"][1].shape == (N, H, L, S + add_bias_kv + add_zero_attn)
+    assert_same(r)
+
+
 def test_mha_parameter_names_and_init_follow_torch():
     torch = pytest.importorskip("torch")
-    for kw in ({}, {"kdim": 3, "vdim": 5}, {"bias": False}):
+    for kw in ({}, {"kdim": 3, "vdim": 5}, {"bias": False}, {"add_bias_kv": True}):
         assert names_of(nn.MultiheadAttention(E, H, **kw)) == sorted(torch.nn.MultiheadAttention(E, H, **kw).state_dict())
     m = nn.MultiheadAttention(64, 4)
     bound = np.sqrt(6 / (64 + 3 * 64))  # Xavier-uniform over the packed (3E, E) matrix
@@ -214,9 +230,6 @@ def test_mha_embed_dim_not_divisible_by_num_heads_is_an_error():
         nn.MultiheadAttention(10, 3)
 
 
-def test_mha_add_bias_kv_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match="add_bias_kv"):
-        nn.MultiheadAttention(E, H, add_bias_kv=True)
 
 
 @pytest.mark.parametrize("q_shape,kv_shape,kwargs,error,words", [

@@ -32,7 +32,9 @@ class MultiheadAttention(Module):
     ``need_weights=False``. A query with every key masked gets zero weights and the output
     ``out_proj`` makes of 0 (PyTorch gives that output with ``need_weights=False`` and NaN
     weights and outputs with ``need_weights=True``).
-    ``dropout`` drops attention weights in training. ``add_bias_kv``/``add_zero_attn`` are refused.
+    ``dropout`` drops attention weights in training. ``add_bias_kv=True`` appends a learned key
+    and value step (``bias_k``, ``bias_v`` of shape (1, 1, E)) after the projections and
+    ``add_zero_attn=True`` a zero step per head, as in PyTorch: every query may attend to them.
 
     >>> import autograd as ag, nn
     >>> mha = nn.MultiheadAttention(8, 2, batch_first=True)
@@ -54,9 +56,6 @@ class MultiheadAttention(Module):
                              f"num_heads ({num_heads})")
         if isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
             raise ValueError(f"MultiheadAttention: dropout must be a probability in [0, 1], got {dropout!r}")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not "
-                                      "supported (append learned or zero key/value steps yourself)")
         self.embed_dim, self.num_heads = int(embed_dim), int(num_heads)
         self.kdim = int(kdim) if kdim is not None else self.embed_dim
         self.vdim = int(vdim) if vdim is not None else self.embed_dim
@@ -78,8 +77,12 @@ class MultiheadAttention(Module):
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = Linear(E, E, bias=bias, dtype=dtype)
-        self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
+        if add_bias_kv:
+            self.bias_k = Parameter(ag.zeros(1, 1, E, dtype=dtype))
+            self.bias_v = Parameter(ag.zeros(1, 1, E, dtype=dtype))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -92,6 +95,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.zeros_(self.in_proj_bias)
             init.zeros_(self.out_proj.bias)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def _name(self) -> str:
         return f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads})"
@@ -161,6 +167,13 @@ class MultiheadAttention(Module):
             wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
         return linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
 
+    @staticmethod
+    def _append_step(t: Tensor, bias: Tensor, batch_major: bool) -> Tensor:
+        """One more key/value step, ``bias`` (1, 1, E), on (N, S, E) or (S, N, E) projections."""
+        if batch_major:
+            return ag.cat([t, ag.broadcast_to(bias, (t.shape[0], 1, t.shape[2]))], axis=1)
+        return ag.cat([t, ag.broadcast_to(bias, (1,) + t.shape[1:])], axis=0)
+
     def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Any = None,
                 need_weights: bool = True, attn_mask: Any = None, average_attn_weights: bool = True,
                 is_causal: bool = False) -> Tuple[Tensor, Optional[Tensor]]:
@@ -175,11 +188,20 @@ class MultiheadAttention(Module):
         mask = self._merged_mask(key_padding_mask, attn_mask, N, L, S, batched, query.dtype)
         q, k, v = self._projections(query, key, value)
         H, D = self.num_heads, self.head_dim
-        # (N, T, E) or (T, N, E) -> (N, H, T, D): split the features into heads, heads before time
-        order = (0, 2, 1, 3) if first else (1, 2, 0, 3)
         if not batched:
             q, k, v = q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0)
+        if self.bias_k is not None:
+            k, v = (self._append_step(t, b, first) for t, b in ((k, self.bias_k), (v, self.bias_v)))
+        # (N, T, E) or (T, N, E) -> (N, H, T, D): split the features into heads, heads before time
+        order = (0, 2, 1, 3) if first else (1, 2, 0, 3)
         q, k, v = (t.reshape(t.shape[:2] + (H, D)).permute(*order) for t in (q, k, v))
+        if self.add_zero_attn:
+            zero = ag.zeros(k.shape[:2] + (1, D), dtype=k.dtype)
+            k, v = ag.cat([k, zero], axis=2), ag.cat([v, zero], axis=2)
+        extra = k.shape[2] - S
+        if extra and mask is not None:
+            # NOTE: the appended steps are never masked (PyTorch pads its masks with zeros)
+            mask = np.concatenate([mask, np.zeros(mask.shape[:3] + (extra,), mask.dtype)], axis=-1)
         p = self.dropout if self.training else 0.0
         out, weights = attention(q, k, v, mask, p)
         back = (0, 2, 1, 3) if first else (2, 0, 1, 3)

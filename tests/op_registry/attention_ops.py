@@ -17,6 +17,7 @@ from tests.op_registry.torch_adapters import F, T
 SMOOTH = dict(low=-2.0, high=2.0, avoid=())
 
 MHA_PARAMS = ("in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias")
+MHA_BIAS_KV_PARAMS = MHA_PARAMS + ("bias_k", "bias_v")
 MHA_KV_PARAMS = ("q_proj_weight", "k_proj_weight", "v_proj_weight", "in_proj_bias",
                  "out_proj.weight", "out_proj.bias")
 FF_PARAMS = ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
@@ -75,7 +76,7 @@ def sdpa_case(draw: Any, mask: str) -> tuple:
 
 
 @st.composite
-def mha_case(draw: Any, self_attention: bool, kv_dims: bool = False) -> tuple:
+def mha_case(draw: Any, self_attention: bool, kv_dims: bool = False, bias_kv: bool = False) -> tuple:
     heads, hd = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     e = heads * hd
     # NOTE: kdim = vdim = embed_dim would switch to the packed in_proj_weight
@@ -87,10 +88,13 @@ def mha_case(draw: Any, self_attention: bool, kv_dims: bool = False) -> tuple:
     x = [draw(arrays(shape(L, e), **SMOOTH))]
     if not self_attention:
         x += [draw(arrays(shape(S, kdim), **SMOOTH)), draw(arrays(shape(S, vdim), **SMOOTH))]
-    params = [draw(arrays(s, **SMOOTH)) for s in _mha_shapes(e, kdim, vdim, not kv_dims)]
+    shapes = _mha_shapes(e, kdim, vdim, not kv_dims) + ([(1, 1, e)] * 2 if bias_kv else [])
+    params = [draw(arrays(s, **SMOOTH)) for s in shapes]
     rng = np.random.default_rng(draw(st.integers(0, 99)))
     kw = {"num_heads": heads, "batch_first": bf, "kdim": kdim, "vdim": vdim,
           "average_attn_weights": draw(st.booleans())}
+    if bias_kv:
+        kw["add_bias_kv"], kw["add_zero_attn"] = True, draw(st.booleans())
     if draw(st.booleans()):
         kw["key_padding_mask"] = _no_dead_rows(rng, (n, S))
     masks = st.sampled_from(["none", "bool2d", "float3d"])
@@ -148,20 +152,22 @@ def _mha_split(args: tuple, self_attention: bool) -> tuple:
 
 
 def _mha(self_attention: bool, names: Sequence[str]):
-    def run(*args, num_heads, batch_first, kdim, vdim, average_attn_weights, **masks):
+    def run(*args, num_heads, batch_first, kdim, vdim, average_attn_weights, add_bias_kv=False,
+            add_zero_attn=False, **masks):
         (q, k, v), params = _mha_split(args, self_attention)
         m = nn.MultiheadAttention(q.shape[-1], num_heads, kdim=kdim, vdim=vdim, batch_first=batch_first,
-                                  dtype=np.float64)
+                                  add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn, dtype=np.float64)
         m = _with_params(m, names, params)
         return m(q, k, v, average_attn_weights=average_attn_weights, **masks)
     return run
 
 
 def _torch_mha(self_attention: bool, names: Sequence[str]):
-    def run(*args, num_heads, batch_first, kdim, vdim, average_attn_weights, **masks):
+    def run(*args, num_heads, batch_first, kdim, vdim, average_attn_weights, add_bias_kv=False,
+            add_zero_attn=False, **masks):
         (q, k, v), params = _mha_split(args, self_attention)
-        m = T.nn.MultiheadAttention(q.shape[-1], num_heads, kdim=kdim, vdim=vdim,
-                                    batch_first=batch_first).double()
+        m = T.nn.MultiheadAttention(q.shape[-1], num_heads, kdim=kdim, vdim=vdim, batch_first=batch_first,
+                                    add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn).double()
         masks = {k_: T.as_tensor(v_) for k_, v_ in masks.items()}
         return _torch_call(m, names, params, q, k, v, average_attn_weights=average_attn_weights, **masks)
     return run
@@ -206,6 +212,8 @@ SPECS = [
            _torch_mha(False, MHA_PARAMS)),
     OpSpec("nn.MultiheadAttention_kdim_vdim", _mha(False, MHA_KV_PARAMS), mha_case(False, kv_dims=True),
            _torch_mha(False, MHA_KV_PARAMS), notes="separate q/k/v_proj_weight"),
+    OpSpec("nn.MultiheadAttention_bias_kv", _mha(False, MHA_BIAS_KV_PARAMS), mha_case(False, bias_kv=True),
+           _torch_mha(False, MHA_BIAS_KV_PARAMS), notes="add_bias_kv (bias_k, bias_v checked), add_zero_attn"),
     OpSpec("nn.TransformerEncoderLayer", _encoder_layer, layer_case(decoder=False), _torch_encoder_layer,
            notes="gelu (smooth); relu is compared with torch in tests/test_nn_transformer.py"),
     OpSpec("nn.TransformerDecoderLayer", _decoder_layer, layer_case(decoder=True), _torch_decoder_layer),
