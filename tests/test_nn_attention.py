@@ -5,7 +5,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from tests.torch_parity import assert_same, copy_from_torch, names_of, run_both
+from tests.transformer_parity import assert_same, copy_from_torch, names_of, run_both
 
 E, H = 6, 2
 N, L, S = 2, 3, 4

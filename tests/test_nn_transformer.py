@@ -4,7 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
-from tests.torch_parity import assert_same, copy_from_torch, names_of, run_both
+from tests.transformer_parity import assert_same, copy_from_torch, names_of, run_both
 
 # torch's notices about mixing boolean and float masks (mixing them is tested on purpose) and
 # about its nested-tensor fast path (not used by these shapes)
