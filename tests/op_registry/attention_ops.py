@@ -169,7 +169,11 @@ def _torch_mha(self_attention: bool, names: Sequence[str]):
         m = T.nn.MultiheadAttention(q.shape[-1], num_heads, kdim=kdim, vdim=vdim, batch_first=batch_first,
                                     add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn).double()
         masks = {k_: T.as_tensor(v_) for k_, v_ in masks.items()}
-        return _torch_call(m, names, params, q, k, v, average_attn_weights=average_attn_weights, **masks)
+        import warnings
+        with warnings.catch_warnings():  # torch's notice about a bool padding mask with a float attn_mask
+            warnings.filterwarnings("ignore", message="Support for mismatched")
+            return _torch_call(m, names, params, q, k, v, average_attn_weights=average_attn_weights,
+                               **masks)
     return run
 
 
