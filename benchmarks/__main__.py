@@ -1,6 +1,6 @@
 """python -m benchmarks [--quick] [--only W1,W4] [--json out.json] [--threads N]
 
-Runs the workloads of issue 10 (W1-W6) for tapegrad, a hand-written numpy
+Runs the workloads of issue 10 (W1-W6) and W7 (issue 18) for tapegrad, a hand-written numpy
 reference (gradients checked against tapegrad's before timing) and PyTorch
 when installed, and prints a markdown table of medians, IQRs and ratios plus
 the targets of issue 10 and whether this run meets them.
@@ -27,6 +27,7 @@ WORKLOADS = {
     "W4": "benchmarks.w4_chain",
     "W5": "benchmarks.w5_lstm",
     "W6": "benchmarks.w6_memory",
+    "W7": "benchmarks.w7_transformer",
 }
 
 

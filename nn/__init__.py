@@ -31,6 +31,10 @@ from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
 from nn.layers.rnn import LSTM
+from nn.layers.attention import MultiheadAttention
+from nn.layers.transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
+from nn.layers.transformer import Transformer, TransformerDecoder, TransformerEncoder
+from nn.layers.positional import LearnedPositionalEncoding, SinusoidalPositionalEncoding
 
 __all__ = [
     "Module", "Parameter", "StateDictError", "Sequential", "ModuleList", "ModuleDict",
@@ -40,6 +44,9 @@ __all__ = [
     "BatchNorm1d", "BatchNorm2d", "LayerNorm",
     "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "LSTM",
+    "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
+    "TransformerEncoderLayer", "TransformerDecoderLayer", "SinusoidalPositionalEncoding",
+    "LearnedPositionalEncoding",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss",
     "CrossEntropyLoss", "KLDivLoss", "ContrastiveLoss", "TripletMarginLoss",
     "BatchHardTripletLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "InfoNCELoss",

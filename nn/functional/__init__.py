@@ -33,3 +33,5 @@ from nn.functional.conv import conv2d_weight
 __all__ += ["conv2d_weight"]
 from nn.functional.rnn import lstm
 __all__ += ["lstm"]
+from nn.functional.attention import scaled_dot_product_attention
+__all__ += ["scaled_dot_product_attention"]
