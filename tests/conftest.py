@@ -3,6 +3,7 @@ stays fast on two cores) and ``thorough`` (``python -m pytest --hypothesis-profi
 
 BLAS runs on one thread in the tests: their matrices are small, and a multi-threaded
 OpenBLAS on a busy two-core machine made small matmuls hundreds of times slower."""
+import numpy  # noqa: F401  (threadpoolctl limits only the BLAS libraries already loaded)
 from hypothesis import HealthCheck, settings
 from threadpoolctl import threadpool_limits
 
