@@ -4,7 +4,7 @@ forward + sum of all outputs + backward, ms.
 Gates in PyTorch's order (r, z, n) and layout (weight_ih (3H, I), weight_hh (3H, H), bias_ih,
 bias_hh), zero initial state: n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)), h' = n + z (h - n).
 
-Contenders: tapegrad ``nn.GRU`` (composed of differentiable ops, one cell per step); numpy by
+Contenders: tapegrad ``nn.GRU`` (one fused op per layer, ``nn.functional.gru.GRUFn``); numpy by
 hand (input projection hoisted out of the loop, backward through time by hand, parameter
 gradients one matmul each after the loop); PyTorch ``nn.GRU`` (fused) and a ``GRUCell`` loop.
 """
@@ -156,7 +156,7 @@ def cases() -> List[Case]:
     ref = np_fb()
     fb, _ = tapegrad_nn_runner(p)
     check_close(WORKLOAD, "numpy GRU reference vs tapegrad nn.GRU", ref, fb(), tol=1e-3)
-    cons = [Contender("tapegrad nn.GRU", "ours", fb, "composed: one cell of differentiable ops per step"),
+    cons = [Contender("tapegrad nn.GRU", "ours", fb, "fused GRUFn, numpy BPTT"),
             Contender("numpy (hand-written)", "numpy", np_fb, "checked against tapegrad nn.GRU")]
     if torch is not None:
         fg, _ = _torch_runner(p, torch, cell=False)

@@ -3,7 +3,8 @@
 ``run_layers`` runs ``num_layers`` x ``num_directions`` passes of a cell over a (T, B, I)
 sequence; the cell is chosen by ``mode`` ("RNN_TANH", "RNN_RELU", "LSTM", "GRU", see
 ``rnn_cells``). Layer k > 0 reads the concatenated outputs of both directions of layer k - 1,
-with dropout between layers while training (PyTorch's semantics).
+with dropout between layers while training (PyTorch's semantics). An LSTM or GRU layer without
+padding is one fused op (``LSTMFn``, ``GRUFn``); every other case runs the composed cell steps.
 
 Variable lengths (``lengths``, one per sequence, any order): a padded step leaves the state
 unchanged (``where(valid, new, old)``, so the step's cell gets exactly zero gradient), the
@@ -19,6 +20,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 from nn.functional.dropout import dropout as _dropout
+from nn.functional.gru import GRUFn
 from nn.functional.rnn import LSTMFn
 from nn.functional.rnn_cells import CELLS, input_share
 
@@ -40,6 +42,9 @@ def layer(mode: str, x: Tensor, state: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Op
         h0, c0 = (None, None) if state is None else state
         y = LSTMFn.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
         return y[:T], (y[T - 1], y[T])
+    if mode == "GRU" and valid is None:
+        y = GRUFn.apply(x, state, w_ih, w_hh, b_ih, b_hh)  # NOTE: fused likewise (see gru.py)
+        return y, y[T - 1]
     if state is None:
         z = ag.zeros(B, H, dtype=x.dtype)
         state = (z, z) if mode == "LSTM" else z

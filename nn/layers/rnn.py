@@ -83,7 +83,8 @@ class GRU(RNNBase):
         r, z = sigmoid(x W_ir^T + b_ir + h W_hr^T + b_hr), sigmoid(... z ...)
         n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn));  h' = (1 - z) * n + z * h
 
-    Same arguments, layouts and ``lengths`` as ``RNN``; returns ``(output, h_n)``.
+    Same arguments, layouts and ``lengths`` as ``RNN``; returns ``(output, h_n)``. Without
+    ``lengths`` each layer is one fused op (``nn.functional.gru.GRUFn``), as for ``LSTM``.
 
     >>> import autograd as ag, nn
     >>> gru = nn.GRU(3, 4, batch_first=True)
