@@ -37,7 +37,8 @@ class Embedding(Module):
                              f"got {num_embeddings}, {embedding_dim}")
         if padding_idx is not None:
             if not -self.num_embeddings <= padding_idx < self.num_embeddings:
-                raise ValueError(f"{self._who()}: padding_idx must be within num_embeddings, got {padding_idx}")
+                raise ValueError(f"{self._who()}: padding_idx must be within num_embeddings, "
+                                 f"got {padding_idx}")
             padding_idx = padding_idx % self.num_embeddings
         if scale_grad_by_freq or sparse:
             raise NotImplementedError(f"{self._who()}: scale_grad_by_freq and sparse are not supported")

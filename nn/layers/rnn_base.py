@@ -126,7 +126,8 @@ class RNNBase(Module):
         return arr.astype(np.int64)
 
     # -- the forward pass ---------------------------------------------------------------------
-    def forward(self, input: Tensor, hx: Any = None, lengths: Optional[Sequence[int]] = None) -> Tuple[Tensor, Any]:
+    def forward(self, input: Tensor, hx: Any = None,
+                lengths: Optional[Sequence[int]] = None) -> Tuple[Tensor, Any]:
         """Run every layer over ``input``; see the class docstring of RNN, LSTM or GRU."""
         self._check_input(input)
         batched = input.ndim == 3

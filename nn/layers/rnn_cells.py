@@ -18,7 +18,8 @@ class _CellBase(Module):
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, bias: bool, dtype: Any) -> None:
         super().__init__()
-        self.mode, self.input_size, self.hidden_size, self.bias = mode, int(input_size), int(hidden_size), bool(bias)
+        self.mode, self.bias = mode, bool(bias)
+        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
         if self.input_size <= 0 or self.hidden_size <= 0:
             raise ValueError(f"{self._who()}: input_size and hidden_size must be positive")
         G, H = CELLS[mode][0], self.hidden_size
@@ -42,8 +43,10 @@ class _CellBase(Module):
 
     def _step(self, input: Tensor, hx: Any) -> Any:
         if not isinstance(input, Tensor) or input.ndim not in (1, 2):
-            got = f"{input.ndim}D input of shape {input.shape}" if isinstance(input, Tensor) else type(input).__name__
-            raise ValueError(f"{self._who()}: expected input of shape (batch, input_size) or (input_size,), got {got}")
+            got = (f"{input.ndim}D input of shape {input.shape}" if isinstance(input, Tensor)
+                   else type(input).__name__)
+            raise ValueError(f"{self._who()}: expected input of shape (batch, input_size) or "
+                             f"(input_size,), got {got}")
         if input.shape[-1] != self.input_size:
             raise RuntimeError(f"{self._who()}: input.shape[-1] must equal input_size={self.input_size}, "
                                f"got input of shape {input.shape}")
