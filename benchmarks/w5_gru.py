@@ -171,12 +171,14 @@ def cases() -> List[Case]:
 
 
 def targets(rows: List[Row]) -> List[Target]:
-    """No target of its own (issue 18 asks for the row); the ratios are reported for information."""
+    """Issue 18 asks for the GRU row at the LSTM's size; it is held to the LSTM's 1.2x numpy."""
     ours, ref = find(rows, CASE, "tapegrad nn.GRU"), find(rows, CASE, "numpy (hand-written)")
     torch = find(rows, CASE, "torch nn.GRU")
+    what = "GRU: at most 1.2x the numpy limit (tapegrad nn.GRU)"
     if ours is None or ours.median is None or ref is None or not ref.median:
-        return [Target(WORKLOAD, "GRU: ratios reported (no target)", "not available", None)]
-    s = f"{ours.median / ref.median:.2f}x numpy"
+        return [Target(WORKLOAD, what, "not available", None)]
+    r = ours.median / ref.median
+    s = f"{r:.2f}x numpy"
     if torch is not None and torch.median:
-        s += f", {ours.median / torch.median:.2f}x torch nn.GRU"
-    return [Target(WORKLOAD, "GRU: ratios reported (no target)", s, None)]
+        s += f" ({ours.median / torch.median:.2f}x torch nn.GRU)"
+    return [Target(WORKLOAD, what, s, r <= 1.2)]
