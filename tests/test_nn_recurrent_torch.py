@@ -142,3 +142,14 @@ def test_parameter_names_shapes_and_order_equal_torch(name):
     ours = {**LAYERS, **CELLS}[name](I, H, **kw)
     assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == \
         [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_our_state_dict_loads_into_torch_unchanged_and_gives_the_same_output(name):
+    torch = pytest.importorskip("torch")
+    ours = LAYERS[name](I, H, num_layers=2, bidirectional=True, dtype=np.float64)
+    theirs = getattr(torch.nn, name)(I, H, num_layers=2, bidirectional=True).double()
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in ours.state_dict().items()})
+    x = np.random.default_rng(5).standard_normal((T, B, I))
+    np.testing.assert_allclose(ours(ag.tensor(x))[0].numpy(), theirs(torch.from_numpy(x))[0].detach().numpy(),
+                               rtol=0, atol=1e-10)
