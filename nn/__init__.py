@@ -30,7 +30,9 @@ from nn.training import Checkpoint, History, evaluate, fit, metrics
 from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
-from nn.layers.rnn import LSTM
+from nn.layers.rnn import GRU, LSTM, RNN
+from nn.layers.rnn_cells import GRUCell, LSTMCell, RNNCell
+from nn.layers.embedding import Embedding
 from nn.layers.attention import MultiheadAttention
 from nn.layers.transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
 from nn.layers.transformer import Transformer, TransformerDecoder, TransformerEncoder
@@ -43,7 +45,7 @@ __all__ = [
     "Softmax", "LogSoftmax",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm",
     "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
-    "AdaptiveAvgPool2d", "LSTM",
+    "AdaptiveAvgPool2d", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "Embedding",
     "MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
     "TransformerEncoderLayer", "TransformerDecoderLayer", "SinusoidalPositionalEncoding",
     "LearnedPositionalEncoding",

@@ -8,6 +8,7 @@ import inspect
 import pathlib
 import re
 
+import numpy  # noqa: F401  (threadpoolctl limits only the BLAS libraries already loaded)
 import pytest
 from hypothesis import HealthCheck, settings
 from threadpoolctl import threadpool_limits

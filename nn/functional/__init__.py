@@ -35,3 +35,5 @@ from nn.functional.rnn import lstm
 __all__ += ["lstm"]
 from nn.functional.attention import scaled_dot_product_attention
 __all__ += ["scaled_dot_product_attention"]
+from nn.functional.embedding import embedding, one_hot
+__all__ += ["embedding", "one_hot"]
