@@ -21,7 +21,7 @@ from autograd.anomaly import check_backward
 from autograd.anomaly import enabled as _anomaly
 from autograd.function import _MANY, _UNARY, Function
 from autograd.grad_mode import _state
-from autograd.tensor import Tensor, _make, writes
+from autograd.tensor import Tensor, _make, _weakref_type, writes
 from autograd.xp import NP, TXP
 
 _ONES: dict = {}
@@ -64,6 +64,10 @@ def _check_versions(node: Function) -> None:
                 owner = getattr(p, "_vown", None)
                 if owner is None:
                     owner = p
+                elif owner.__class__ is _weakref_type:  # NOTE: held weakly by a detached tensor
+                    owner = owner()
+                    if owner is None:
+                        owner = p
                 if getattr(owner, "_stamp", 0) > then:
                     raise _modified_error(node, "an input")
     if type(node).keeps_output and getattr(node, "_stamp", 0) > then:

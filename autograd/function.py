@@ -212,7 +212,7 @@ class Function:
         if not (record and _state.enabled):
             t._node = None
             t._rg = False
-            t._vown = _owner(args[0]) if cls.is_view and isinstance(args[0], Tensor) else None
+            t._vown = _owner_entry(args[0]) if cls.is_view and isinstance(args[0], Tensor) else None
             return t
         t._node = node
         t._rg = True
@@ -222,7 +222,7 @@ class Function:
             node.scope = scope_stack[-1]
         if cls.is_view and isinstance(args[0], Tensor):
             # NOTE: a view's writes are counted by whoever owns the memory it views
-            node._vown = t._vown = _owner(args[0])
+            node._vown = t._vown = _owner_entry(args[0])
         else:
             t._vown = None
         return t
@@ -242,4 +242,4 @@ def _as_output(cls: type, out: Any) -> np.ndarray:
     return _asarray(out)
 
 
-from autograd.tensor import Tensor, _make, _owner, clock as _seq  # noqa: E402  (Tensor imports nothing from here at import time)
+from autograd.tensor import Tensor, _make, _owner_entry, clock as _seq  # noqa: E402  (Tensor imports nothing from here at import time)

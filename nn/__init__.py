@@ -30,4 +30,6 @@ from nn.training import Checkpoint, History, evaluate, fit, metrics
 from nn.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.layers.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from nn import models
-from nn.layers.rnn import LSTM
+from nn.layers.rnn import GRU, LSTM, RNN
+from nn.layers.rnn_cells import GRUCell, LSTMCell, RNNCell
+from nn.layers.embedding import Embedding

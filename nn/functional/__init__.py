@@ -33,3 +33,5 @@ from nn.functional.conv import conv2d_weight
 __all__ += ["conv2d_weight"]
 from nn.functional.rnn import lstm
 __all__ += ["lstm"]
+from nn.functional.embedding import embedding, one_hot
+__all__ += ["embedding", "one_hot"]

@@ -13,10 +13,12 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+import autograd as ag
 from autograd.function import Function, _wants_grad
 from autograd.special import sigmoid
 from autograd.tensor import Tensor
 from autograd.xp import NP
+from nn.functional.rnn_cells import input_share
 
 
 # NOTE: fused because a cell loop written with raw ops records ~12 nodes per step and pays
@@ -29,9 +31,9 @@ class LSTMFn(Function):
     Backward is hand-written BPTT; the gradients of the gate pre-activations of all steps
     are kept, so the weight gradients are one matmul each after the loop.
 
-    NOTE: second derivatives are not supported: backward reads the gate activations and
-    cell states cached by forward (a speed cache) and runs on numpy, so it cannot be
-    recorded; under ``backward(create_graph=True)`` it raises a RuntimeError.
+    Under ``backward(create_graph=True)`` the numpy caches cannot be differentiated, so the
+    backward is ``recorded_bptt``: the same BPTT written with differentiable ops on the
+    inputs (forward recomputed from them), so gradients of gradients are exact.
     """
     __slots__ = ()
     keeps_output = True  # backward reads h_{t-1} from the output's buffer
@@ -71,16 +73,16 @@ class LSTMFn(Function):
             np.tanh(c, out=TC[t])
             np.multiply(a[:, 2 * H:3 * H], TC[t], out=buf[t + 1])
         buf[T + 1] = C[T]
-        self.saved = (x, w_ih, w_hh, A, C, TC, buf)
+        # NOTE: every input is saved (not only those the numpy BPTT reads) so that under
+        # create_graph the engine hands them back as Tensors for recorded_bptt
+        self.saved = (x, w_ih, w_hh, A, C, TC, buf, h0, c0, b_ih, b_hh)
         return buf[1:]
 
     def backward(self, g):
         if self.xp is not NP:
-            raise RuntimeError(
-                "lstm: second derivatives are not supported (LSTMFn's backward is hand-written "
-                "numpy BPTT and cannot be recorded); call backward() without create_graph=True, "
-                "or write the cell with raw ops if you need gradients of gradients")
-        x, w_ih, w_hh, A, C, TC, buf = self.saved
+            x, w_ih, w_hh, *_, h0, c0, b_ih, b_hh = self.saved
+            return recorded_bptt(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+        x, w_ih, w_hh, A, C, TC, buf = self.saved[:7]
         px, ph0, pc0, pwih, pwhh, pbih, pbhh = self.parents
         T, B, H4 = A.shape
         H = H4 // 4
@@ -117,6 +119,42 @@ class LSTMFn(Function):
                 db.copy() if _wants_grad(pbhh) else None)
 
 
+def recorded_bptt(g: Tensor, x: Tensor, h0: Optional[Tensor], c0: Optional[Tensor], w_ih: Tensor,
+                  w_hh: Tensor, b_ih: Optional[Tensor], b_hh: Optional[Tensor]) -> tuple:
+    """LSTMFn's gradients (x, h0, c0, w_ih, w_hh, b_ih, b_hh) for ``g`` = dL/dY, with every
+    step a recorded differentiable op: the forward is recomputed with ``lstm_step``'s ops,
+    then the BPTT recurrence of ``LSTMFn.backward`` runs on Tensors."""
+    T, B, I = x.shape
+    H = w_hh.shape[1]
+    h = ag.zeros(B, H, dtype=x.dtype) if h0 is None else h0
+    c = ag.zeros(B, H, dtype=x.dtype) if c0 is None else c0
+    xi, w_hhT, steps = input_share("LSTM", x, w_ih, b_ih, b_hh), w_hh.T, []
+    for t in range(T):
+        a = xi[t] + h @ w_hhT
+        s = ag.sigmoid(a)
+        i, f, o, gg = s[:, :H], s[:, H:2 * H], s[:, 3 * H:], ag.tanh(a[:, 2 * H:3 * H])
+        steps.append((i, f, gg, o, c, h))
+        c = f * c + i * gg
+        h = o * ag.tanh(c)
+        steps[-1] += (ag.tanh(c),)
+    dh, dc, das = None, g[T], [None] * T
+    for t in range(T - 1, -1, -1):
+        i, f, gg, o, c_prev, _, tc = steps[t]
+        dh = g[t] if dh is None else dh + g[t]
+        do = dh * tc * o * (1 - o)
+        dc = dc + dh * o * (1 - tc * tc)
+        das[t] = ag.cat([dc * gg * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - gg * gg), do],
+                        axis=1)
+        dc = dc * f
+        dh = das[t] @ w_hh
+    dA = ag.stack(das, 0).reshape(T * B, 4 * H)
+    h_prev = ag.stack([s[5] for s in steps], 0).reshape(T * B, H)
+    db = dA.sum(axis=0)
+    return ((dA @ w_ih).reshape(T, B, I), None if h0 is None else dh, None if c0 is None else dc,
+            dA.T @ x.reshape(T * B, I), dA.T @ h_prev,
+            None if b_ih is None else db, None if b_hh is None else db)
+
+
 def check_lstm_args(who: str, x: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Optional[Tensor],
                     b_hh: Optional[Tensor], h0: Optional[Tensor], c0: Optional[Tensor]) -> None:
     """Raise a ValueError starting with ``who`` if the shapes of one layer's arguments disagree."""
@@ -143,8 +181,6 @@ def lstm(input: Tensor, hx: Optional[Tuple[Tensor, Tensor]], weight_ih: Tensor, 
          ) -> Tuple[Tensor, Tuple[Tensor, Tensor]]:
     """One LSTM layer: ``input`` (T, B, I), ``hx = (h0, c0)`` of shape (B, H) each, or None
     for zeros. Returns ``output`` (T, B, H) and ``(h_n, c_n)`` of shape (B, H) each.
-
-    Second derivatives are not supported (``backward(create_graph=True)`` raises).
 
     >>> import autograd as ag, nn.functional as F
     >>> w_ih, w_hh = ag.full((8, 3), 0.1), ag.full((8, 2), 0.1)
