@@ -76,7 +76,7 @@ def main(argv=None) -> int:
     print("Machine: " + ", ".join(f"{k} {v}" for k, v in mach.items()) + "\n")
     print(markdown_table(rows) + "\n")
     if targets:
-        print("## Targets of issue 10\n")
+        print("## Targets (issue 10 for W1-W6, issue 18 for W7 and the GRU row)\n")
         print(targets_table(targets) + "\n")
     for pr in problems:
         print(f"**{pr}**\n")

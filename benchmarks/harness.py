@@ -65,7 +65,7 @@ class Row:
 
 @dataclass
 class Target:
-    """One target of issue 10 and whether this run met it."""
+    """One target of the performance issues and whether this run met it."""
     workload: str
     target: str
     measured: str
@@ -237,7 +237,7 @@ def markdown_table(rows: List[Row]) -> str:
 
 
 def targets_table(targets: List[Target]) -> str:
-    out = ["| workload | target (issue 10) | measured | met |", "|---|---|---|---|"]
+    out = ["| workload | target | measured | met |", "|---|---|---|---|"]
     for t in targets:
         met = {True: "yes", False: "**no**", None: "n/a"}[t.met]
         out.append(f"| {t.workload} | {t.target} | {t.measured} | {met} |")
