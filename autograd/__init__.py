@@ -8,9 +8,11 @@
 >>> w.grad
 tensor([0.1413, 0.2120])
 """
+# NOTE: ops first: Tensor's methods (tensor_methods.py) bind ``autograd.ops`` while it is
+# being imported, which only a package already on its way in allows
+from autograd import ops
 from autograd.tensor import Tensor
 from autograd.function import Function
-from autograd import ops
 from autograd.ops import *  # noqa: F401,F403  (the op functions: exp, sum, reshape, ...)
 from autograd.ops import PRIMITIVES
 from autograd.anomaly import detect_anomaly

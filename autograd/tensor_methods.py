@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.dtypes import scalar_operand
+from autograd import ops as _ops  # NOTE: the one cycle the design needs: methods call ops, ops make
+from autograd.dtypes import scalar_operand  # Tensors; autograd/__init__ imports ops first for it
 from autograd.grad_mode import _state
-
-_ops: Any = None  # autograd.ops, bound when that package is imported (it imports Tensor)
 
 
 def _broadcast_error(op: str, x: Any, y: Any, e: Exception) -> Exception:

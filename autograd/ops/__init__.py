@@ -67,8 +67,3 @@ PRIMITIVES = (
     GetItem, BasicGetItem, ScatterAdd, SetItem,
     MatMul, Einsum,
 )
-
-from autograd import tensor_methods as _tensor_methods  # noqa: E402
-import sys as _sys  # noqa: E402
-
-_tensor_methods._ops = _sys.modules[__name__]

@@ -14,13 +14,15 @@ from autograd.tensor import Tensor
 class Exp(Function):
     """z = exp(x);  dz/dx = z"""
     __slots__ = ()
-    keeps_output = True
 
     def forward(self, x):
-        return np.exp(x)
+        z = np.exp(x)
+        self.save_for_backward(z)
+        return z
 
     def backward(self, g):
-        return (g * self.out,)
+        (z,) = self.saved_tensors
+        return (g * z,)
 
 
 class Log(Function):
@@ -28,23 +30,25 @@ class Log(Function):
     __slots__ = ()
 
     def forward(self, x):
-        self.saved = (x,)
+        self.save_for_backward(x)
         return np.log(x)
 
     def backward(self, g):
-        return (g / self.saved[0],)
+        return (g / self.saved_tensors[0],)
 
 
 class Sqrt(Function):
     """z = sqrt(x);  dz/dx = 1 / (2 z)"""
     __slots__ = ()
-    keeps_output = True
 
     def forward(self, x):
-        return np.sqrt(x)
+        z = np.sqrt(x)
+        self.save_for_backward(z)
+        return z
 
     def backward(self, g):
-        return (g / (2 * self.out),)
+        (z,) = self.saved_tensors
+        return (g / (2 * z),)
 
 
 class Sin(Function):
@@ -52,11 +56,11 @@ class Sin(Function):
     __slots__ = ()
 
     def forward(self, x):
-        self.saved = (x,)
+        self.save_for_backward(x)
         return np.sin(x)
 
     def backward(self, g):
-        return (g * self.xp.cos(self.saved[0]),)
+        return (g * self.xp.cos(self.saved_tensors[0]),)
 
 
 class Cos(Function):
@@ -64,23 +68,24 @@ class Cos(Function):
     __slots__ = ()
 
     def forward(self, x):
-        self.saved = (x,)
+        self.save_for_backward(x)
         return np.cos(x)
 
     def backward(self, g):
-        return (-g * self.xp.sin(self.saved[0]),)
+        return (-g * self.xp.sin(self.saved_tensors[0]),)
 
 
 class Tanh(Function):
     """z = tanh(x);  dz/dx = 1 - z**2"""
     __slots__ = ()
-    keeps_output = True
 
     def forward(self, x):
-        return np.tanh(x)
+        z = np.tanh(x)
+        self.save_for_backward(z)
+        return z
 
     def backward(self, g):
-        z = self.out
+        (z,) = self.saved_tensors
         return (g * (1 - z * z),)
 
 
@@ -89,11 +94,11 @@ class Abs(Function):
     __slots__ = ()
 
     def forward(self, x):
-        self.saved = (x,)
+        self.save_for_backward(x)
         return np.abs(x)
 
     def backward(self, g):
-        return (g * self.xp.sign(self.saved[0]),)
+        return (g * self.xp.sign(self.saved_tensors[0]),)
 
 
 class Erf(Function):
@@ -101,11 +106,11 @@ class Erf(Function):
     __slots__ = ()
 
     def forward(self, x):
-        self.saved = (x,)
+        self.save_for_backward(x)
         return special.erf(x)
 
     def backward(self, g):
-        x = self.saved[0]
+        x = self.saved_tensors[0]
         return (g * (2.0 / math.sqrt(math.pi)) * self.xp.exp(-(x * x)),)
 
 
@@ -114,11 +119,11 @@ class Clip(Function):
     __slots__ = ()
 
     def forward(self, x, lo=None, hi=None):
-        self.saved = (x, lo, hi)
+        self.save_for_backward(x, lo, hi)
         return np.clip(x, lo, hi)
 
     def backward(self, g):
-        x, lo, hi = self.saved
+        x, lo, hi = self.saved_tensors
         inside = True
         if lo is not None:
             inside = x >= lo

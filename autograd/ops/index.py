@@ -5,7 +5,7 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Function
 from autograd.tensor import Tensor
 from autograd.xp import _scatter_add
 
@@ -15,11 +15,11 @@ class GetItem(Function):
     __slots__ = ()
 
     def forward(self, x, index, unique=True):
-        self.saved = (x.shape, index, unique)
+        self.save_for_backward(x.shape, index, unique)
         return x[index]
 
     def backward(self, g):
-        shape, index, unique = self.saved
+        shape, index, unique = self.saved_tensors
         return (self.xp.scatter_add(shape, index, g, unique),)
 
 
@@ -34,11 +34,11 @@ class ScatterAdd(Function):
     __slots__ = ()
 
     def forward(self, g, shape, index, unique=False):
-        self.saved = (index,)
+        self.save_for_backward(index)
         return _scatter_add(shape, index, g, unique)
 
     def backward(self, gz):
-        return (gz[self.saved[0]],)
+        return (gz[self.saved_tensors[0]],)
 
 
 class SetItem(Function):
@@ -50,13 +50,12 @@ class SetItem(Function):
         out[index] = v
         keep = np.ones(x.shape, dtype=bool)
         keep[index] = False
-        self.saved = (keep, index)
+        self.save_for_backward(keep, index)
         return out
 
     def backward(self, g):
-        keep, index = self.saved
-        pv = self.parents[1]
-        return self.xp.where(keep, g, 0), (g[index] if _wants_grad(pv) else None)
+        keep, index = self.saved_tensors
+        return self.xp.where(keep, g, 0), (g[index] if self.needs_input_grad[1] else None)
 
 
 def normalize_index(index: Any, op: str = "index") -> Tuple[Any, bool, bool]:

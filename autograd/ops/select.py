@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Function
 from autograd.tensor import Tensor
 
 
@@ -14,16 +14,16 @@ class Maximum(Function):
     __slots__ = ()
 
     def forward(self, x, y):
-        self.saved = (x, y)
+        self.save_for_backward(x, y)
         return np.maximum(x, y)
 
     def backward(self, g):
-        x, y = self.saved
+        x, y = self.saved_tensors
         xp = self.xp
         half = g * 0.5
-        px, py = self.parents
-        gx = xp.where(x > y, g, xp.where(x == y, half, 0)) if _wants_grad(px) else None
-        gy = xp.where(y > x, g, xp.where(x == y, half, 0)) if _wants_grad(py) else None
+        need = self.needs_input_grad
+        gx = xp.where(x > y, g, xp.where(x == y, half, 0)) if need[0] else None
+        gy = xp.where(y > x, g, xp.where(x == y, half, 0)) if need[1] else None
         return gx, gy
 
 
@@ -32,16 +32,16 @@ class Minimum(Function):
     __slots__ = ()
 
     def forward(self, x, y):
-        self.saved = (x, y)
+        self.save_for_backward(x, y)
         return np.minimum(x, y)
 
     def backward(self, g):
-        x, y = self.saved
+        x, y = self.saved_tensors
         xp = self.xp
         half = g * 0.5
-        px, py = self.parents
-        gx = xp.where(x < y, g, xp.where(x == y, half, 0)) if _wants_grad(px) else None
-        gy = xp.where(y < x, g, xp.where(x == y, half, 0)) if _wants_grad(py) else None
+        need = self.needs_input_grad
+        gx = xp.where(x < y, g, xp.where(x == y, half, 0)) if need[0] else None
+        gy = xp.where(y < x, g, xp.where(x == y, half, 0)) if need[1] else None
         return gx, gy
 
 
@@ -50,15 +50,15 @@ class Where(Function):
     __slots__ = ()
 
     def forward(self, c, x, y):
-        self.saved = (c,)
+        self.save_for_backward(c)
         return np.where(c, x, y)
 
     def backward(self, g):
-        (c,) = self.saved
+        (c,) = self.saved_tensors
         xp = self.xp
-        _, px, py = self.parents
-        gx = xp.where(c, g, 0) if _wants_grad(px) else None
-        gy = xp.where(c, 0, g) if _wants_grad(py) else None
+        need = self.needs_input_grad
+        gx = xp.where(c, g, 0) if need[1] else None
+        gy = xp.where(c, 0, g) if need[2] else None
         return None, gx, gy
 
 

@@ -13,7 +13,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Function
 from autograd.tensor import Tensor
 from autograd.xp import NP
 
@@ -35,16 +35,16 @@ class SoftmaxCrossEntropy(Function):
         logp = z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
         # NOTE: logp is kept for a first-order backward, which then needs one exp instead of
         # recomputing the softmax; a differentiable backward recomputes it from x
-        self.saved = (x, q, m, axis, scale, logp)
+        self.save_for_backward(x, q, m, axis, scale, logp)
         loss = np.sum(q * logp, axis=axis)
         if scale is None:
             return np.negative(loss, out=loss)
         return np.asarray(np.add.reduce(loss, axis=None) * -scale)
 
     def backward(self, g):
-        x, q, m, axis, scale, logp = self.saved
+        x, q, m, axis, scale, logp = self.saved_tensors
         xp = self.xp
-        px, pq = self.parents
+        need = self.needs_input_grad
         gk = xp.expand_dims(g, axis) if scale is None else g * scale
         if xp is NP:
             p = np.exp(logp)
@@ -55,9 +55,9 @@ class SoftmaxCrossEntropy(Function):
             p = e / s
             logp = z - xp.log(s)
         gx = gq = None
-        if _wants_grad(px):
+        if need[0]:
             gx = gk * (p * xp.sum(q, axis=axis, keepdims=True) - q)
-        if _wants_grad(pq):
+        if need[1]:
             gq = -gk * logp
         return gx, gq
 

@@ -6,7 +6,7 @@ from typing import Optional
 import numpy as np
 
 from autograd import workspace
-from autograd.function import Function, _wants_grad
+from autograd.function import Function
 from autograd.tensor import Tensor
 from autograd.xp import NP
 
@@ -18,7 +18,7 @@ class LinearFn(Function):
     __slots__ = ()
 
     def forward(self, x, w, b=None):
-        self.saved = (x, w)
+        self.save_for_backward(x, w)
         y = np.matmul(x, w.T)
         if b is not None:
             if b.dtype == y.dtype:
@@ -28,23 +28,23 @@ class LinearFn(Function):
         return y
 
     def backward(self, g):
-        x, w = self.saved
+        x, w = self.saved_tensors
         xp = self.xp
-        px, pw, pb = self.parents
+        need = self.needs_input_grad
         out_f, in_f = w.shape
         if xp is NP:
             # NOTE: first order, plain numpy: the bias gradient is summed here (as a BLAS
             # product, see column_sums) instead of by the engine's generic broadcast reduction
             g2 = g.reshape(-1, out_f)
-            return (np.matmul(g, w) if _wants_grad(px) else None,
-                    np.matmul(g2.T, x.reshape(-1, in_f)) if _wants_grad(pw) else None,
-                    column_sums(g2) if _wants_grad(pb) else None)
-        gx = xp.matmul(g, w) if _wants_grad(px) else None
+            return (np.matmul(g, w) if need[0] else None,
+                    np.matmul(g2.T, x.reshape(-1, in_f)) if need[1] else None,
+                    column_sums(g2) if need[2] else None)
+        gx = xp.matmul(g, w) if need[0] else None
         gw = None
-        if _wants_grad(pw):
+        if need[1]:
             # NOTE: fold every batch axis into one so dW is a single (out, in) matmul
             gw = xp.matmul(xp.transpose(xp.reshape(g, (-1, out_f))), xp.reshape(x, (-1, in_f)))
-        return gx, gw, (g if _wants_grad(pb) else None)
+        return gx, gw, (g if need[2] else None)
 
 
 def column_sums(a: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Function
 from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
 
@@ -19,7 +19,7 @@ class Normalize(Function):
     __slots__ = ()
 
     def forward(self, x, w, b, axes, pshape, eps, stats=None):
-        self.saved = (x, w, None if b is None else b.shape, axes, pshape, eps)
+        self.save_for_backward(x, w, None if b is None else b.shape, axes, pshape, eps)
         mean = np.mean(x, axis=axes, keepdims=True)
         xc = x - mean
         var = np.mean(xc * xc, axis=axes, keepdims=True)
@@ -33,9 +33,9 @@ class Normalize(Function):
         return y
 
     def backward(self, g):
-        x, w, bshape, axes, pshape, eps = self.saved
+        x, w, bshape, axes, pshape, eps = self.saved_tensors
         xp = self.xp
-        px, pw, pb = self.parents
+        need = self.needs_input_grad
         m = 1
         for a in axes:
             m *= x.shape[a]
@@ -47,14 +47,14 @@ class Normalize(Function):
         # the parameters broadcast along the axes where pshape is 1; their gradients sum over them
         paxes = tuple(i for i, s in enumerate(pshape) if s == 1)
         gx = gw = gb = None
-        if _wants_grad(px):
+        if need[0]:
             gwx = g * xp.reshape(w, pshape) if w is not None else g
             mg = xp.sum(gwx, axis=axes, keepdims=True) * (1.0 / m)
             mgx = xp.sum(gwx * xhat, axis=axes, keepdims=True) * (1.0 / m)
             gx = inv * (gwx - mg - xhat * mgx)
-        if w is not None and _wants_grad(pw):
+        if w is not None and need[1]:
             gw = xp.reshape(xp.sum(g * xhat, axis=paxes, keepdims=True), w.shape)
-        if _wants_grad(pb):
+        if need[2]:
             gb = xp.reshape(xp.sum(g, axis=paxes, keepdims=True), bshape)
         return gx, gw, gb
 

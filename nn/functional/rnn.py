@@ -13,7 +13,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Function
 from autograd.special import sigmoid
 from autograd.tensor import Tensor
 from autograd.xp import NP
@@ -34,7 +34,6 @@ class LSTMFn(Function):
     recorded; under ``backward(create_graph=True)`` it raises a RuntimeError.
     """
     __slots__ = ()
-    keeps_output = True  # backward reads h_{t-1} from the output's buffer
 
     def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
         T, B, I = x.shape
@@ -71,7 +70,7 @@ class LSTMFn(Function):
             np.tanh(c, out=TC[t])
             np.multiply(a[:, 2 * H:3 * H], TC[t], out=buf[t + 1])
         buf[T + 1] = C[T]
-        self.saved = (x, w_ih, w_hh, A, C, TC, buf)
+        self.save_for_backward(x, w_ih, w_hh, A, C, TC, buf)
         return buf[1:]
 
     def backward(self, g):
@@ -80,8 +79,8 @@ class LSTMFn(Function):
                 "lstm: second derivatives are not supported (LSTMFn's backward is hand-written "
                 "numpy BPTT and cannot be recorded); call backward() without create_graph=True, "
                 "or write the cell with raw ops if you need gradients of gradients")
-        x, w_ih, w_hh, A, C, TC, buf = self.saved
-        px, ph0, pc0, pwih, pwhh, pbih, pbhh = self.parents
+        x, w_ih, w_hh, A, C, TC, buf = self.saved_tensors
+        need = self.needs_input_grad
         T, B, H4 = A.shape
         H = H4 // 4
         dt = A.dtype
@@ -104,17 +103,17 @@ class LSTMFn(Function):
             np.multiply(dc, C[t], out=df)
             df *= f * (one - f)
             dc *= f                           # now dL/dc_{t-1}
-            if t or _wants_grad(ph0):
+            if t or need[1]:
                 dh = np.matmul(d, w_hh)       # now dL/dh_{t-1}
         dA2 = dA.reshape(T * B, H4)
-        gx = np.matmul(dA2, w_ih).reshape(x.shape) if _wants_grad(px) else None
-        gwih = np.matmul(dA2.T, x.reshape(T * B, -1)) if _wants_grad(pwih) else None
-        gwhh = np.matmul(dA2.T, buf[:T].reshape(T * B, H)) if _wants_grad(pwhh) else None
-        db = dA2.sum(axis=0) if (_wants_grad(pbih) or _wants_grad(pbhh)) else None
-        return (gx, dh if _wants_grad(ph0) else None, dc if _wants_grad(pc0) else None, gwih, gwhh,
-                db if _wants_grad(pbih) else None,
+        gx = np.matmul(dA2, w_ih).reshape(x.shape) if need[0] else None
+        gwih = np.matmul(dA2.T, x.reshape(T * B, -1)) if need[3] else None
+        gwhh = np.matmul(dA2.T, buf[:T].reshape(T * B, H)) if need[4] else None
+        db = dA2.sum(axis=0) if (need[5] or need[6]) else None
+        return (gx, dh if need[1] else None, dc if need[2] else None, gwih, gwhh,
+                db if need[5] else None,
                 # NOTE: a copy: two leaves must not share one gradient array (accumulation is in place)
-                db.copy() if _wants_grad(pbhh) else None)
+                db.copy() if need[6] else None)
 
 
 def check_lstm_args(who: str, x: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Optional[Tensor],
