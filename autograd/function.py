@@ -52,7 +52,13 @@ from autograd.grad_mode import _state
 from autograd.tensor import Tensor, _make
 
 _ndarray = np.ndarray
+_asarray = np.asarray
 _new = object.__new__
+
+# NOTE: the needs_input_grad tuples of one and two arguments are shared constants, not a new
+# tuple per node: a deep chain keeps every node, and each tuple is memory for the GC to walk
+_NEEDS1 = ((False,), (True,))
+_NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
 
 #: what forward and backward rules take and return: numpy arrays (or numbers) for a first-order
 #: backward, Tensors when the backward is recorded (``create_graph=True``)
@@ -117,11 +123,6 @@ class Function(versions.Versioned):
         self.saved = arrays
 
     @property
-    def saved_tensors(self) -> Tuple[Any, ...]:
-        """What ``forward`` passed to ``save_for_backward``, in order."""
-        return self.saved
-
-    @property
     def name(self) -> str:
         return type(self).__name__
 
@@ -138,23 +139,63 @@ class Function(versions.Versioned):
         shows the same steps without the speed-ups.
         """
         node = _new(cls)
-        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        node.parents = tuple([(a if a._node is None else a._node) if isinstance(a, Tensor) else a
-                              for a in args])
-        node.needs_input_grad = needs = tuple([a._rg if isinstance(a, Tensor) else False for a in args])
+        n = len(args)
+        if n == 2 and args[0].__class__ is Tensor:
+            # NOTE: fast paths for a Tensor and a second argument (x + y, x * 2: most ops) and
+            # for one Tensor (exp, relu, sum, reshape): the loop below, unrolled. Measured alone
+            # (min of 300 timeit runs, 3 A/B pairs): the loop costs 0.14-0.17 us more per op
+            # (Mul.apply 1.23 -> 1.09 us, Sum.apply 1.79 -> 1.62 us), ~5% of W1 (five ops)
+            a, b = args
+            pa = a if a._node is None else a._node
+            if isinstance(b, Tensor):
+                arrays = (a._data, b._data)
+                node.parents = (pa, b if b._node is None else b._node)
+                node.needs_input_grad = needs = _NEEDS2[a._rg][b._rg]
+            else:
+                arrays = (a._data, b)
+                node.parents = (pa, b)
+                node.needs_input_grad = needs = _NEEDS2[a._rg][False]
+        elif n == 1 and args[0].__class__ is Tensor:
+            a = args[0]
+            arrays = (a._data,)
+            node.parents = (a if a._node is None else a._node,)
+            node.needs_input_grad = needs = _NEEDS1[a._rg]
+        else:
+            arrays, parents, needs = [], [], []
+            for a in args:
+                if isinstance(a, Tensor):
+                    arrays.append(a._data)
+                    parents.append(a if a._node is None else a._node)
+                    needs.append(a._rg)
+                else:  # a number, an array, an axis: a constant of the op
+                    arrays.append(a)
+                    parents.append(a)
+                    needs.append(False)
+            node.parents = tuple(parents)
+            node.needs_input_grad = needs = tuple(needs)
         node.saved = ()
         out = cls.forward(node, *arrays, **kwargs)
         if out.__class__ is not _ndarray:
-            raw, out = out, _as_output(cls, out)
-            if node.saved:  # NOTE: a saved output must be the very array the node keeps
-                node.saved = tuple([out if s is raw else s for s in node.saved])
+            # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays; a saved output
+            # must be the very array the node keeps (create_graph and the in-place check look
+            # it up by identity)
+            raw, out = out, _asarray(out) if isinstance(out, np.generic) else _as_array(cls, out)
+            for s in node.saved:
+                if s is raw:
+                    node.saved = tuple([out if s is raw else s for s in node.saved])
+                    break
         if _anomaly[0]:
             check_forward(cls.__name__, out, arrays)
+        t = _new(Tensor)  # NOTE: tensor._make, inlined (a call is ~5% of a small op)
+        t._data = out
+        t._grad = None
+        t._ver = t._stamp = 0
         # NOTE: who counts in-place writes to the output (see versions.py): the node that made
         # it, or for a view (reshape, basic indexing) whoever owns the memory it views
         owner = versions.owner(args[0]) if cls.is_view and isinstance(args[0], Tensor) else None
-        if not (_state.enabled and True in needs):
-            t = _make(out, None, False)
+        if not (True in needs and _state.enabled):
+            t._node = None
+            t._rg = False
             t._vown = owner
             return t
         node.seq = versions.tick()
@@ -163,15 +204,21 @@ class Function(versions.Versioned):
         node._vown = owner
         if scope_stack:  # NOTE: the drawing hook: group nodes by the nn.Module that ran them
             node.scope = scope_stack[-1]
-        t = _make(out, node, True)
+        t._node = node
+        t._rg = True
         t._vown = node if owner is None else owner
         return t
 
 
-def _as_output(cls: type, out: Any) -> np.ndarray:
+#: what ``forward`` passed to ``save_for_backward``, in order (the ``saved`` slot under its
+#: PyTorch name; a slot, not a property, since every backward reads it)
+Function.saved_tensors = Function.saved  # type: ignore[attr-defined]
+
+
+def _as_array(cls: type, out: Any) -> np.ndarray:
     if isinstance(out, Tensor):
         raise TypeError(
             f"{cls.__name__}.forward returned a Tensor; forward works on numpy arrays "
             f"and must return an array"
         )
-    return np.asarray(out)  # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays
+    return np.asarray(out)

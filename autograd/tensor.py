@@ -227,7 +227,9 @@ class Tensor(TensorMethods, versions.Versioned):
         >>> w.grad
         tensor(6.)
         """
-        autograd.engine.backward((self,), (gradient,), retain_graph, create_graph)
+        engine = autograd.engine
+        g = engine._root_gradient(self, gradient, create_graph, "backward()")
+        engine._run((self,), (g,), create_graph if retain_graph is None else retain_graph, create_graph)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data (and version counter) but cut off from the graph."""

@@ -55,13 +55,10 @@ def bump(owner: Any) -> None:
     _last_write[0] = owner._stamp = tick()
 
 
-def written_since(seq: int) -> bool:
-    """Whether anything was written in place after time ``seq`` (the cheap test before ``check``)."""
-    return _last_write[0] > seq
-
-
 def check(node: Any) -> None:
     """Refuse a backward whose saved arrays were changed in place since ``node`` was recorded."""
+    if _last_write[0] < node.seq:
+        return  # NOTE: no write at all since the node was recorded: the common case, one test
     saved = [s for s in node.saved if isinstance(s, np.ndarray)]
     if not saved:
         return  # NOTE: only shapes and axes were saved (Sum, Reshape, ...): nothing can be stale

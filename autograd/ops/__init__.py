@@ -1,15 +1,15 @@
 """Every differentiable op, one file per family; each primitive is a ``Function`` subclass.
 
-Importing this package also fills ``autograd.xp.TXP``, the Tensor namespace that
-backward rules use when the backward pass is itself recorded.
+``TXP`` is the Tensor twin of ``autograd.xp.NP``: the namespace backward rules use when the
+backward pass is itself recorded (``create_graph=True``).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from autograd import xp as _xp
 from autograd.ops.activation import (Relu, LeakyRelu, Sigmoid, Softplus, gelu, leaky_relu, relu,
                                      sigmoid, silu, softplus, swish)
 from autograd.ops.arith import Add, Div, Mul, Neg, Pow, Sub, add, div, mul, neg, pow, sub
@@ -47,7 +47,8 @@ def _txp_transpose(x: Tensor, axes: Any = None) -> Tensor:
     return Transpose.apply(x, axes=tuple(range(x.ndim))[::-1] if axes is None else tuple(axes))
 
 
-_xp.TXP.__dict__.update(
+#: the differentiable twins of ``autograd.xp.NP``'s names, for a recorded backward
+TXP = SimpleNamespace(
     exp=exp, log=log, sqrt=sqrt, sin=sin, cos=cos, tanh=tanh, abs=abs, sign=_sign,
     sigmoid=sigmoid, erf=erf, where=where, maximum=maximum, minimum=minimum,
     sum=sum, reshape=reshape, transpose=_txp_transpose, swapaxes=swapaxes,

@@ -6,7 +6,7 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -14,11 +14,11 @@ class MatMul(Function):
     """Z = A @ B;  dL/dA = G @ B^T,  dL/dB = A^T @ G  (batch axes are summed by the engine)"""
     __slots__ = ()
 
-    def forward(self, a, b):
+    def forward(self, a: Array, b: Array) -> Array:
         self.save_for_backward(a, b)
         return np.matmul(a, b)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         a, b = self.saved_tensors
         xp = self.xp
         need = self.needs_input_grad
@@ -48,12 +48,12 @@ class Einsum(Function):
     """z = einsum(s, x1, x2, ...);  dL/dxi = einsum of the gradient with the other operands"""
     __slots__ = ()
 
-    def forward(self, *ops, spec):
+    def forward(self, *ops: Array, spec: Any) -> Array:
         self.save_for_backward(*ops, spec)
         ins, out = spec
         return np.einsum(",".join(ins) + "->" + out, *ops, optimize=len(ops) > 2)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         ops, (ins, out) = self.saved_tensors[:-1], self.saved_tensors[-1]
         xp = self.xp
         grads = []

@@ -5,7 +5,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor, _make
 
 _add_reduce = np.add.reduce
@@ -50,11 +50,11 @@ class Sum(Function):
     """z = sum(x, axes);  dz/dx = 1 (the gradient is broadcast back over the summed axes)"""
     __slots__ = ()
 
-    def forward(self, x, axis=None, keepdims=False):
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
         self.save_for_backward(x.shape, axis, keepdims)
         return _add_reduce(x, axis, None, None, keepdims)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         shape, axis, keepdims = self.saved_tensors
         xp = self.xp
         if g.size == 1:
@@ -67,14 +67,14 @@ class Max(Function):
     __slots__ = ()
     _reduce = staticmethod(np.max)
 
-    def forward(self, x, axis=None, keepdims=False):
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
         if x.size == 0:
             raise ValueError(f"{type(self).__name__.lower()}: cannot reduce an empty tensor of shape {x.shape}")
         z = self._reduce(x, axis=axis, keepdims=keepdims)
         self.save_for_backward(x, axis, keepdims, z)
         return z
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, axis, keepdims, z = self.saved_tensors
         xp = self.xp
         zk = _grad_to_input(xp, z, axis, keepdims, x.shape)
@@ -94,12 +94,12 @@ class Prod(Function):
     """z = prod(x, axes);  dz/dx_i = prod of the other elements (= z / x_i when x_i != 0)"""
     __slots__ = ()
 
-    def forward(self, x, axis=None, keepdims=False):
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
         z = np.prod(x, axis=axis, keepdims=keepdims)
         self.save_for_backward(x, axis, keepdims, z)
         return z
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, axis, keepdims, z = self.saved_tensors
         xp = self.xp
         gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
@@ -136,7 +136,7 @@ class LogSumExp(Function):
     """z = log(sum(exp(x), axes));  dz/dx = exp(x - z)"""
     __slots__ = ()
 
-    def forward(self, x, axis=None, keepdims=False):
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
         if x.size == 0:
             z = np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
         else:
@@ -147,7 +147,7 @@ class LogSumExp(Function):
         self.save_for_backward(x, axis, keepdims, z)
         return z
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, axis, keepdims, z = self.saved_tensors
         xp = self.xp
         zk = _grad_to_input(xp, z, axis, keepdims, x.shape)

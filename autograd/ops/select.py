@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -13,11 +13,11 @@ class Maximum(Function):
     """z = max(x, y);  dz/dx = 1 where x > y,  dz/dy = 1 where y > x  (ties split 1/2 each)"""
     __slots__ = ()
 
-    def forward(self, x, y):
+    def forward(self, x: Array, y: Array) -> Array:
         self.save_for_backward(x, y)
         return np.maximum(x, y)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, y = self.saved_tensors
         xp = self.xp
         half = g * 0.5
@@ -31,11 +31,11 @@ class Minimum(Function):
     """z = min(x, y);  dz/dx = 1 where x < y,  dz/dy = 1 where y < x  (ties split 1/2 each)"""
     __slots__ = ()
 
-    def forward(self, x, y):
+    def forward(self, x: Array, y: Array) -> Array:
         self.save_for_backward(x, y)
         return np.minimum(x, y)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, y = self.saved_tensors
         xp = self.xp
         half = g * 0.5
@@ -49,11 +49,11 @@ class Where(Function):
     """z = x where c else y;  dz/dx = 1 where c,  dz/dy = 1 where not c"""
     __slots__ = ()
 
-    def forward(self, c, x, y):
+    def forward(self, c: Array, x: Array, y: Array) -> Array:
         self.save_for_backward(c)
         return np.where(c, x, y)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         (c,) = self.saved_tensors
         xp = self.xp
         need = self.needs_input_grad

@@ -5,7 +5,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -14,11 +14,11 @@ class Reshape(Function):
     __slots__ = ()
     is_view = True
 
-    def forward(self, x, shape):
+    def forward(self, x: Array, shape: Any) -> Array:
         self.save_for_backward(x.shape)
         return x.reshape(shape)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (self.xp.reshape(g, self.saved_tensors[0]),)
 
 
@@ -27,11 +27,11 @@ class Transpose(Function):
     __slots__ = ()
     is_view = True
 
-    def forward(self, x, axes):
+    def forward(self, x: Array, axes: Any) -> Array:
         self.save_for_backward(axes)
         return np.transpose(x, axes)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (self.xp.transpose(g, tuple(np.argsort(self.saved_tensors[0]))),)
 
 
@@ -40,10 +40,10 @@ class BroadcastTo(Function):
     __slots__ = ()
     is_view = True
 
-    def forward(self, x, shape):
+    def forward(self, x: Array, shape: Any) -> Array:
         return np.broadcast_to(x, shape)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (g,)
 
 
@@ -51,11 +51,11 @@ class Cat(Function):
     """z = concatenate(x1, x2, ..., axis);  dz/dxi: the slice of the gradient where xi sits"""
     __slots__ = ()
 
-    def forward(self, *xs, axis=0):
+    def forward(self, *xs: Array, axis: Any = 0) -> Array:
         self.save_for_backward(axis, [x.shape[axis] for x in xs])
         return np.concatenate(xs, axis=axis)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         axis, sizes = self.saved_tensors
         grads, start = [], 0
         lead = (slice(None),) * axis
@@ -69,11 +69,11 @@ class Pad(Function):
     """z = pad(x, width, value);  dz/dx: the gradient with the padding cut away"""
     __slots__ = ()
 
-    def forward(self, x, pad_width, value=0.0):
+    def forward(self, x: Array, pad_width: Any, value: Any = 0.0) -> Array:
         self.save_for_backward(x.shape, pad_width)
         return np.pad(x, pad_width, mode="constant", constant_values=value)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         shape, pad_width = self.saved_tensors
         return (g[tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, shape))],)
 
@@ -83,11 +83,11 @@ class Flip(Function):
     __slots__ = ()
     is_view = True
 
-    def forward(self, x, axis):
+    def forward(self, x: Array, axis: Any) -> Array:
         self.save_for_backward(axis)
         return np.flip(x, axis)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (self.xp.flip(g, self.saved_tensors[0]),)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 from autograd.xp import NP
 
@@ -29,7 +29,7 @@ class SoftmaxCrossEntropy(Function):
     dl/dx = g (p sum_c q_c - q),  dl/dq = -g log p"""
     __slots__ = ()
 
-    def forward(self, x, q, axis, scale=None):
+    def forward(self, x: Array, q: Array, axis: Any, scale: Any = None) -> Array:
         m = np.max(x, axis=axis, keepdims=True)
         z = x - m
         logp = z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
@@ -41,7 +41,7 @@ class SoftmaxCrossEntropy(Function):
             return np.negative(loss, out=loss)
         return np.asarray(np.add.reduce(loss, axis=None) * -scale)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, q, m, axis, scale, logp = self.saved_tensors
         xp = self.xp
         need = self.needs_input_grad

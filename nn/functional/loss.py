@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.ops import abs as _abs, exp, log, softplus, where
 from autograd.tensor import Tensor
 from nn.functional.cross_entropy import check_reduction
@@ -97,14 +97,14 @@ class BinaryCrossEntropy(Function):
     """l = -(t log x + (1 - t) log(1 - x));  dl/dx = (x - t) / (x (1 - x)),  dl/dt = log(1 - x) - log x"""
     __slots__ = ()
 
-    def forward(self, x, t):
+    def forward(self, x: Array, t: Array) -> Array:
         self.save_for_backward(x, t)
         with np.errstate(divide="ignore"):
             lx = np.maximum(np.log(x), -100)
             l1x = np.maximum(np.log1p(-x), -100)
         return -(t * lx + (1 - t) * l1x)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, t = self.saved_tensors
         xp = self.xp
         need = self.needs_input_grad

@@ -1,11 +1,11 @@
 """``batch_norm`` and ``layer_norm``: one fused normalisation op, two ways of choosing its axes."""
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
 
@@ -18,7 +18,7 @@ class Normalize(Function):
     dL/dx = inv * (Gw - mean(Gw) - xhat * mean(Gw * xhat)) with Gw = G * w,  dL/dw = sum(G * xhat),  dL/db = sum(G)"""
     __slots__ = ()
 
-    def forward(self, x, w, b, axes, pshape, eps, stats=None):
+    def forward(self, x: Array, w: Array, b: Array, axes: Any, pshape: Any, eps: Any, stats: Any = None) -> Array:
         self.save_for_backward(x, w, None if b is None else b.shape, axes, pshape, eps)
         mean = np.mean(x, axis=axes, keepdims=True)
         xc = x - mean
@@ -32,7 +32,7 @@ class Normalize(Function):
             y = y + b.reshape(pshape)
         return y
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, w, bshape, axes, pshape, eps = self.saved_tensors
         xp = self.xp
         need = self.needs_input_grad

@@ -20,7 +20,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import workspace
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.xp import NP
 from nn.functional.conv import ConvTranspose2dOp
 from nn.functional.im2col import Geometry, conv_out_size, pair
@@ -43,7 +43,7 @@ class MaxPool2dOp(Function):
     """y = max of x over each window;  dL/dx = g at each window's first maximum, 0 elsewhere"""
     __slots__ = ()
 
-    def forward(self, x, kernel, stride, padding, dilation, out_size):
+    def forward(self, x: Array, kernel: Any, stride: Any, padding: Any, dilation: Any, out_size: Any) -> Array:
         (p0, p1) = padding
         if p0 or p1:
             x = _padded(x, p0, p1, -np.inf)
@@ -80,7 +80,7 @@ class MaxPool2dOp(Function):
             np.logical_or(taken, hit, out=taken)
             yield k, idx, hit
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         x, out, kernel, stride, (p0, p1), dilation = self.saved_tensors
         n, c, hp, wp = x.shape
         if self.xp is not NP:
@@ -117,7 +117,7 @@ class AvgPool2dOp(Function):
     """y = scale * sum of x over each window (a depthwise conv with a constant kernel);  dL/dx = conv_transpose2d(g, that kernel)"""
     __slots__ = ()
 
-    def forward(self, x, kernel, stride, padding, out_size, scale):
+    def forward(self, x: Array, kernel: Any, stride: Any, padding: Any, out_size: Any, scale: Any) -> Array:
         (p0, p1) = padding
         if p0 or p1:
             x = _padded(x, p0, p1, 0)
@@ -133,7 +133,7 @@ class AvgPool2dOp(Function):
         self.save_for_backward(x.shape, kernel, stride, padding, scale)
         return out
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         padded_shape, kernel, stride, (p0, p1), scale = self.saved_tensors
         n, c, hp, wp = padded_shape
         if self.xp is not NP:

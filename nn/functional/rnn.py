@@ -13,7 +13,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.special import sigmoid
 from autograd.tensor import Tensor
 from autograd.xp import NP
@@ -35,7 +35,7 @@ class LSTMFn(Function):
     """
     __slots__ = ()
 
-    def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
+    def forward(self, x: Array, h0: Array, c0: Array, w_ih: Array, w_hh: Array, b_ih: Optional[Array] = None, b_hh: Optional[Array] = None) -> Array:
         T, B, I = x.shape
         H = w_hh.shape[1]
         dt = np.result_type(*(a for a in (x, h0, c0, w_ih, w_hh, b_ih, b_hh) if a is not None))
@@ -73,7 +73,7 @@ class LSTMFn(Function):
         self.save_for_backward(x, w_ih, w_hh, A, C, TC, buf)
         return buf[1:]
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         if self.xp is not NP:
             raise RuntimeError(
                 "lstm: second derivatives are not supported (LSTMFn's backward is hand-written "
