@@ -1,5 +1,8 @@
 """``Function``: one differentiable op, and the node it leaves on the tape.
 
+New here? Read ``autograd/reference.py`` first: the same ``apply`` and backward
+walk in textbook form, without the speed-ups of this file and ``engine.py``.
+
 An op is a subclass with ``forward`` and ``backward`` side by side::
 
     class Mul(Function):
@@ -33,9 +36,6 @@ differentiable functions, so the same rule records the backward pass (see
 the saved arrays (inputs, or the output saved in forward); anything else a
 rule reads is treated as a constant when differentiated again.
 
-Start with ``autograd/reference.py``: the same ``apply`` and backward walk in
-textbook form, without the speed-ups of this file and ``engine.py``.
-
 Gradients may come back in the broadcast shape of the output: the engine
 reduces them to each input's shape in one place (``engine._reduce_to``).
 """
@@ -49,7 +49,7 @@ from autograd import versions
 from autograd.anomaly import check_forward
 from autograd.anomaly import enabled as _anomaly
 from autograd.grad_mode import _state
-from autograd.tensor import Tensor, _make
+from autograd.tensor import Tensor
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -174,7 +174,7 @@ class Function(versions.Versioned):
             node.parents = tuple(parents)
             node.needs_input_grad = needs = tuple(needs)
         node.saved = ()
-        out = cls.forward(node, *arrays, **kwargs)
+        out = cls.forward(node, *arrays, **kwargs) if kwargs else cls.forward(node, *arrays)
         if out.__class__ is not _ndarray:
             # NOTE: numpy returns scalars, not 0-d arrays, from ops on 0-d arrays; a saved output
             # must be the very array the node keeps (create_graph and the in-place check look
