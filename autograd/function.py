@@ -100,9 +100,6 @@ class Function(versions.Versioned):
     __slots__ = ("parents", "needs_input_grad", "saved", "out", "seq", "xp", "meta", "scope",
                  "__weakref__")
 
-    #: a node always wants its gradient (a leaf Tensor answers with its requires_grad)
-    _rg = True
-
     #: ops whose output shares memory with their first input (reshape, transpose, basic indexing)
     is_view = False
 
