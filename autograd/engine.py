@@ -113,7 +113,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 grads = type(node).backward(node, g)
             else:
                 grads = _backward_with_extras(node, g, create_graph, targets)
-            if grads.__class__ is not tuple or len(grads) != len(node.parents):
+            if grads.__class__ is not tuple or len(grads) != len(node.needs_input_grad):
                 grads = _as_tuple(node, grads)
             if not retain_graph:
                 _release(node)
@@ -196,10 +196,10 @@ def _as_tuple(node: Function, grads: Any) -> tuple:
     """A backward's result as one entry per forward argument (a lone gradient for one argument)."""
     if grads.__class__ is not tuple:
         grads = tuple(grads) if isinstance(grads, list) else (grads,)
-    if len(grads) != len(node.parents):
+    if len(grads) != len(node.needs_input_grad):
         raise RuntimeError(
             f"{node.name}.backward returned {len(grads)} gradients for "
-            f"{len(node.parents)} forward arguments"
+            f"{len(node.needs_input_grad)} forward arguments"
         )
     return grads
 
