@@ -21,9 +21,11 @@ By concern:
 >>> w.grad
 tensor([0.1413, 0.2120])
 """
+# NOTE: ops first: Tensor's methods (tensor_methods.py) bind ``autograd.ops`` while it is
+# being imported, which only a package already on its way in allows
+from autograd import ops
 from autograd.tensor import Tensor
 from autograd.function import Function
-from autograd import ops
 from autograd.ops import *  # noqa: F401,F403  (the op functions and classes: exp, sum, Mul, ...)
 from autograd.anomaly import detect_anomaly
 from autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -1,35 +1,42 @@
 """Reverse mode: walk the recorded nodes backwards and hand out gradients.
 
+Read ``autograd/reference.py`` first: it is this algorithm in textbook form (a
+plain loop over the nodes in reverse recording order, a dict of gradients), and
+a test checks that it and this engine agree on every op of the registry.
+
 Every node carries ``seq``, its position in recording order. A node's parents
 were recorded before it, so visiting nodes by decreasing ``seq`` (a max-heap)
 reaches each node only after all of its consumers: every gradient contribution
-is in before the node is processed, and no recursion is needed. For a chain
-the heap holds one node at a time, so time per node stays flat with depth.
+is in before the node is processed, and no recursion is needed. What this file
+adds to the reference: only nodes that receive a gradient are visited, saved
+arrays are freed as it goes (``retain_graph``), in-place changes are caught
+(``versions.check``), hooks, ``grad()`` targets, ``create_graph`` and anomaly
+mode.
 
 Gradients for broadcast inputs are summed back to the input's shape here, in
 ``_reduce_to``, and nowhere else.
 """
 from __future__ import annotations
 
+import math
 import weakref
-from heapq import heappop, heappush, heapreplace
-from typing import Any, Optional, Sequence
+from heapq import heappop, heappush
+from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
 
+from autograd import versions, workspace
 from autograd.anomaly import check_backward
 from autograd.anomaly import enabled as _anomaly
-from autograd.function import _MANY, _UNARY, Function
+from autograd.function import Function
 from autograd.grad_mode import _state
-from autograd.tensor import Tensor, _make, _weakref_type, writes
-from autograd.xp import NP, TXP
+from autograd.tensor import Tensor, _make
+from autograd.ops import TXP
+from autograd.xp import NP
 
 _ONES: dict = {}
 _ndarray = np.ndarray
-_add = np.add
-#: gradients of at least this many elements are summed in place once the engine owns the sum;
-#: below it a new array (a + b) is as cheap as an in-place add
-_IN_PLACE_SIZE = 4096
+_BLAS_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 #: hooks on non-leaf tensors, keyed by the node that made the tensor
 node_hooks: "weakref.WeakKeyDictionary[Function, list]" = weakref.WeakKeyDictionary()
@@ -47,7 +54,10 @@ def _reduce_to(g: Any, shape: tuple, dtype: Any, xp: Any, node: Function) -> Any
         axes = tuple(range(lead)) + tuple(
             lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1
         )
-        if axes:
+        if lead and len(axes) == lead and g.__class__ is _ndarray and g.dtype in _BLAS_TYPES \
+                and g.flags.c_contiguous and g.size:
+            g = _leading_sum(g, lead)
+        elif axes:
             g = xp.sum(g, axis=axes, keepdims=True)
         g = xp.reshape(g, shape)
     if g.dtype != dtype:
@@ -55,31 +65,17 @@ def _reduce_to(g: Any, shape: tuple, dtype: Any, xp: Any, node: Function) -> Any
     return g
 
 
-def _check_versions(node: Function) -> None:
-    """Refuse to run a backward whose saved arrays were changed in place since recording."""
-    then = node.seq  # NOTE: the time it was recorded (see tensor.clock)
-    if node.saved and type(node).reads_inputs:
-        for p in node.parents:
-            if isinstance(p, (Tensor, Function)):
-                owner = getattr(p, "_vown", None)
-                if owner is None:
-                    owner = p
-                elif owner.__class__ is _weakref_type:  # NOTE: held weakly by a detached tensor
-                    owner = owner()
-                    if owner is None:
-                        owner = p
-                if getattr(owner, "_stamp", 0) > then:
-                    raise _modified_error(node, "an input")
-    if type(node).keeps_output and getattr(node, "_stamp", 0) > then:
-        raise _modified_error(node, "its output")
+def _leading_sum(g: np.ndarray, lead: int) -> np.ndarray:
+    """Sum over the first ``lead`` axes (a bias gradient: rows of a batch) as one BLAS product.
 
-
-def _modified_error(node: Function, what: str) -> RuntimeError:
-    return RuntimeError(
-        f"an array saved for the backward of {node.name} ({what}) was modified in place after "
-        "it was recorded; compute into a new tensor instead of using +=, [...] = or .data -= "
-        "before backward"
-    )
+    NOTE: ones @ rows is ~20x faster than numpy's reduction over the outer axis of a narrow
+    C-contiguous array (0.04 vs 0.87 ms for 50176 x 16, a conv bias of W3), and its blocked
+    accumulation is no less accurate; it serves every op whose input was broadcast over rows.
+    """
+    rows = g.reshape(-1, math.prod(g.shape[lead:]))
+    ones = workspace.empty(rows.shape[0], g.dtype)
+    ones.fill(1)
+    return ones @ rows
 
 
 def _freed_error(node: Function) -> RuntimeError:
@@ -91,143 +87,144 @@ def _freed_error(node: Function) -> RuntimeError:
 
 def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
          create_graph: bool, targets: Optional[dict] = None) -> dict:
-    """Propagate ``root_grads`` from ``roots`` to the leaves (or to ``targets``, which it fills)."""
-    # NOTE: the per-node loop below is the backward hot path: helpers are inlined and
-    # checks ordered so that the common case (no hooks, no broadcasting) does the least.
+    """Propagate ``root_grads`` from ``roots`` to the leaves (or to ``targets``, which it fills).
+
+    The algorithm of ``reference.backward``: take the latest-recorded node that has a
+    gradient, run its backward, send each input its share; a max-heap on ``seq`` replaces
+    the reference's sort, so only nodes that receive a gradient are visited.
+    """
     xp = TXP if create_graph else NP
-    pending: dict = {}  # node -> its gradient so far; every pending node but `node` is on the heap
-    heap: list = []
-    leaves: dict = {}  # leaf tensor -> [tensor, gradient, whether the gradient is a sum made here]
-    # NOTE: a gradient that is a sum made here (by a + b below) is a fresh array nothing else
-    # holds until its node is processed, so later contributions are added into it in place; the
-    # first contribution is never written to: a rule may hand one array to several inputs (Add),
-    # return a view of its upstream gradient (reshape) or a read-only array.
-    summed: set = set()  # pending nodes whose gradient is such a sum
-
-    nxt = nxt_g = None  # a node handed its whole gradient directly, bypassing `pending` and the heap
-    if len(roots) == 1 and roots[0]._node is not None:
-        node = nxt = roots[0]._node
-        nxt_g = root_grads[0]
-    else:
-        for t, g in zip(roots, root_grads):
-            n = t._node
-            if n is None:
-                _to_leaf(leaves, t, g)
-            elif n in pending:
-                pending[n] = pending[n] + g
-            else:
-                pending[n] = g
-                heappush(heap, (-n.seq, n))
-        node = heappop(heap)[1] if heap else None
-
+    pending, heap, leaves = _start(roots, root_grads)
+    # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path
+    # (_backward_with_extras); a plain backward() pays one test per node for all four
+    plain = not (node_hooks.data or targets is not None or create_graph or _anomaly[0])
     prev_mode = _state.enabled
     _state.enabled = create_graph
-    hooked = node_hooks.data  # NOTE: the WeakKeyDictionary's own dict: a cheap emptiness test
-    # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path; a plain
-    # backward() pays one test per node for all four
-    plain = not (hooked or targets is not None or create_graph or _anomaly[0])
+    node = heappop(heap)[1] if heap else None
+    nxt = nxt_g = None
     try:
         while node is not None:
-            if node is nxt:
-                g = nxt_g  # NOTE: handed straight on by its only consumer, never in `pending`
-            else:
-                g = pending.pop(node)
+            g = nxt_g if node is nxt else pending.pop(node)
             if node.saved is None:
                 raise _freed_error(node)
-            p1 = node._p1  # NOTE: Function.parents, inlined on this hot path
-            if p1 is _UNARY:
-                parents = (node._p0,)
-            elif node._p0 is _MANY:
-                parents = p1
-            else:
-                parents = (node._p0, p1)
-            if node.seq < writes[0]:  # NOTE: something was written in place after the node was made
-                _check_versions(node)
+            versions.check(node)
             if plain:
                 node.xp = xp
                 grads = type(node).backward(node, g)
             else:
                 grads = _backward_with_extras(node, g, create_graph, targets)
-            if grads.__class__ is not tuple:
-                grads = tuple(grads) if isinstance(grads, list) else (grads,)
-            if len(grads) != len(parents):
-                raise RuntimeError(
-                    f"{node.name}.backward returned {len(grads)} gradients for "
-                    f"{len(parents)} forward arguments"
-                )
+            if grads.__class__ is not tuple or len(grads) != len(node.needs_input_grad):
+                grads = _as_tuple(node, grads)
             if not retain_graph:
-                node.saved = None  # NOTE: the mark of a freed node
-                out = node.out
-                if out.size > 256:
-                    node.meta = (out.shape, out.dtype)  # NOTE: the tape and drawings still show shapes
-                    node.out = None
-                # NOTE: a small output stays: it costs less than its recorded shape would, and
-                # a chain of a million scalars then leaves no new GC-tracked object per node
+                _release(node)
+            # NOTE: the chain hand-off: the first parent that gets its first gradient here is
+            # held in ``nxt`` instead of ``pending`` and the heap, and processed next unless a
+            # later-recorded node is waiting (then it joins the heap); in a chain (W4) the heap
+            # stays empty. Measured alone (3 A/B pairs, min of 100 runs): W1's backward 9.8 ->
+            # 9.3 us (-5%), W4's (N = 1e4, gc on) 5.7 -> 3.9 us per step (-30%).
             nxt = nxt_g = None
-            for p, gi in zip(parents, grads):
-                if gi is None:
+            for p, wanted, gp in zip(node.parents, node.needs_input_grad, grads):
+                if not wanted or gp is None:
                     continue
-                if isinstance(p, Function):
-                    pout = p.out
-                    if pout is None:
-                        raise _freed_error(p)
-                    if gi.shape != pout.shape or gi.dtype is not pout.dtype:
-                        gi = _reduce_to(gi, pout.shape, pout.dtype, xp, node)
-                    if p is nxt:
-                        nxt_g = nxt_g + gi
-                    elif p in pending:
-                        acc = pending[p]
-                        if p in summed:
-                            _add(acc, gi, out=acc)
-                        else:
-                            acc = pending[p] = acc + gi
-                            if acc.__class__ is _ndarray and acc.size >= _IN_PLACE_SIZE:
-                                summed.add(p)
-                    elif nxt is None:
-                        nxt, nxt_g = p, gi
-                    else:
-                        pending[p] = gi
-                        heappush(heap, (-p.seq, p))
-                elif isinstance(p, Tensor) and p._rg:
-                    data = p._data
-                    if gi.shape != data.shape or gi.dtype is not data.dtype:
-                        gi = _reduce_to(gi, data.shape, data.dtype, xp, node)
-                    entry = leaves.get(p)  # NOTE: _to_leaf, inlined
-                    if entry is None:
-                        leaves[p] = [p, gi, False]
-                    elif entry[2]:
-                        _add(entry[1], gi, out=entry[1])
-                    else:
-                        acc = entry[1] = entry[1] + gi
-                        entry[2] = acc.__class__ is _ndarray and acc.size >= _IN_PLACE_SIZE
-            # NOTE: a parent that became pending here is usually the next node (a chain);
-            # it goes through the heap only when a node with a later ``seq`` is waiting
-            if nxt is None:
-                node = heappop(heap)[1] if heap else None
-            elif heap and heap[0][0] < -nxt.seq:
-                # NOTE: a node recorded later is waiting: the parent joins the others
-                pending[nxt] = nxt_g
-                node = heapreplace(heap, (-nxt.seq, nxt))[1]
+                if not isinstance(p, Function):
+                    _to_leaf(leaves, p, gp, xp, node)
+                    continue
+                ref = p.out
+                if ref is None:
+                    raise _freed_error(p)
+                if gp.shape != ref.shape or gp.dtype is not ref.dtype:
+                    gp = _reduce_to(gp, ref.shape, ref.dtype, xp, node)
+                if p is nxt:
+                    nxt_g = nxt_g + gp
+                elif p in pending:
+                    pending[p] = pending[p] + gp
+                elif nxt is None:
+                    nxt, nxt_g = p, gp
+                else:
+                    pending[p] = gp
+                    heappush(heap, (-p.seq, p))
+            if nxt is not None and heap and heap[0][0] < -nxt.seq:
+                pending[nxt] = nxt_g  # NOTE: a later-recorded node is waiting: nxt joins the heap
+                heappush(heap, (-nxt.seq, nxt))
                 nxt = None
-            else:
-                node = nxt
+            node = nxt if nxt is not None else (heappop(heap)[1] if heap else None)
     finally:
         _state.enabled = prev_mode
+    if targets is not None:
+        return _fill_targets(leaves, targets, create_graph)
+    _deliver(leaves, create_graph)
+    return {}
 
-    given = set() if len(leaves) > 1 else None  # NOTE: ids of arrays already handed to a leaf
-    for t, g, _ in leaves.values():
+
+def _start(roots: Sequence[Tensor], root_grads: Sequence[Any]) -> Tuple[dict, list, dict]:
+    """The walk's state before the first node: the roots' gradients handed to their nodes."""
+    pending: dict = {}  # node -> its gradient so far (every key is on the heap)
+    heap: list = []     # (-seq, node): the latest-recorded pending node comes out first
+    leaves: dict = {}   # leaf tensor -> its gradient so far
+    for t, g in zip(roots, root_grads):
+        n = t._node
+        if n is None:
+            leaves[t] = leaves[t] + g if t in leaves else g
+        elif n in pending:
+            pending[n] = pending[n] + g
+        else:
+            pending[n] = g
+            heappush(heap, (-n.seq, n))
+    return pending, heap, leaves
+
+
+def _to_leaf(leaves: dict, t: Tensor, g: Any, xp: Any, node: Function) -> None:
+    """Add ``g`` (from ``node``'s backward) to what leaf ``t`` has received so far."""
+    ref = t._data
+    if g.shape != ref.shape or g.dtype is not ref.dtype:
+        g = _reduce_to(g, ref.shape, ref.dtype, xp, node)
+    leaves[t] = leaves[t] + g if t in leaves else g
+
+
+def _release(node: Function) -> None:
+    """Free what the node saved for backward (``retain_graph=False``)."""
+    node.saved = None  # NOTE: the mark of a freed node
+    out = node.out
+    if out.size > 256:
+        node.meta = (out.shape, out.dtype)  # NOTE: the tape and drawings still show shapes
+        node.out = None
+    # NOTE: a small output stays: it costs less than its recorded shape would, and a chain
+    # of a million scalars then leaves no new GC-tracked object per node
+
+
+def _as_tuple(node: Function, grads: Any) -> tuple:
+    """A backward's result as one entry per forward argument (a lone gradient for one argument)."""
+    if grads.__class__ is not tuple:
+        grads = tuple(grads) if isinstance(grads, list) else (grads,)
+    if len(grads) != len(node.needs_input_grad):
+        raise RuntimeError(
+            f"{node.name}.backward returned {len(grads)} gradients for "
+            f"{len(node.needs_input_grad)} forward arguments"
+        )
+    return grads
+
+
+def _deliver(leaves: dict, create_graph: bool) -> None:
+    """Run the leaves' hooks and accumulate their gradients into ``.grad``."""
+    given: set = set()  # NOTE: ids of arrays already handed to a leaf (Add gives one to both)
+    for t, g in leaves.items():
         if t._hooks:
             g = _call_hooks(t._hooks, g, create_graph)
-        if targets is not None:
-            if t in targets:
-                targets[t] = g
-        else:
-            if given is not None:  # NOTE: an Add gives one array to both its inputs
-                if id(g) in given and not create_graph:
-                    g = g.copy()
-                given.add(id(g))
-            _accumulate(t, g, create_graph)
-    return targets if targets is not None else {}
+        if not create_graph:
+            if id(g) in given:
+                g = g.copy()
+            given.add(id(g))
+        _accumulate(t, g, create_graph)
+
+
+def _fill_targets(leaves: dict, targets: dict, create_graph: bool) -> dict:
+    """``grad()``: the gradients of the target leaves (after their hooks); ``.grad`` untouched."""
+    for t, g in leaves.items():
+        if t._hooks:
+            g = _call_hooks(t._hooks, g, create_graph)
+        if t in targets:
+            targets[t] = g
+    return targets
 
 
 def _backward_with_extras(node: Function, g: Any, create_graph: bool, targets: Optional[dict]) -> Any:
@@ -244,14 +241,6 @@ def _backward_with_extras(node: Function, g: Any, create_graph: bool, targets: O
     if _anomaly[0]:
         check_backward(node.name, grads if isinstance(grads, (tuple, list)) else (grads,), g)
     return grads
-
-
-def _to_leaf(leaves: dict, t: Tensor, g: Any) -> None:
-    entry = leaves.get(t)
-    if entry is None:
-        leaves[t] = [t, g, False]
-    else:
-        entry[1] = entry[1] + g
 
 
 def _differentiable_backward(node: Function, g: Tensor) -> Any:

@@ -6,29 +6,20 @@ named methods (``exp``, ``sum``, ``reshape``, ...) live in ``tensor_methods.py``
 """
 from __future__ import annotations
 
-import itertools
 import weakref
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+import autograd  # NOTE: the engine, called by backward() at run time (it imports this module)
+from autograd import versions
 from autograd.dtypes import as_array, is_floating
-from autograd.grad_mode import _state
 from autograd.tensor_methods import TensorMethods
 
 _new = object.__new__
 
-#: the process's clock: it ticks for every recorded node (the node's ``seq``, its time) and
-#: for every in-place write, which stamps the owner of the written memory with the time
-#: (``_stamp``). A node's saved arrays were changed since it was recorded iff an input's owner
-#: has a later stamp, and when no write came after the node (the common case) one comparison
-#: with ``writes`` says so.
-clock = itertools.count(1)
-#: the time of the latest in-place write (0: none yet)
-writes = [0]
 
-
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, versions.Versioned):
     """A multi-dimensional array with reverse-mode automatic differentiation.
 
     >>> import autograd as ag
@@ -42,7 +33,7 @@ class Tensor(TensorMethods):
     # NOTE: the hot attributes are slots; rarely used ones (hooks, name) live in
     # the lazily created __dict__ with class-level defaults, so making a Tensor
     # stays cheap.
-    __slots__ = ("_data", "_node", "_rg", "_grad", "_ver", "_stamp", "_vown", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_node", "_rg", "_grad", "__dict__", "__weakref__")
     __array_ufunc__ = None  # so `ndarray + Tensor` calls Tensor.__radd__
     __array_priority__ = 1000
 
@@ -56,6 +47,7 @@ class Tensor(TensorMethods):
         self._node = None
         self._rg = False
         self._grad = None
+        self._ver = self._stamp = 0
         self._vown = None
         if requires_grad:
             self.requires_grad = True
@@ -159,13 +151,11 @@ class Tensor(TensorMethods):
     @property
     def _version(self) -> int:
         """How many times the memory under this tensor was changed in place."""
-        return getattr(_owner(self), "_ver", 0)
+        return versions.owner(self)._ver
 
     def _bump_version(self) -> None:
         """Record that the array under this tensor was changed in place (optimizers call this)."""
-        o = _owner(self)
-        o._ver = getattr(o, "_ver", 0) + 1  # NOTE: counters start unset (0) to keep creation cheap
-        writes[0] = o._stamp = next(clock)
+        versions.bump(versions.owner(self))
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number.
@@ -245,19 +235,20 @@ class Tensor(TensorMethods):
         >>> w.grad
         tensor(6.)
         """
-        g = _engine._root_gradient(self, gradient, create_graph, "backward()")
-        _engine._run((self,), (g,), create_graph if retain_graph is None else retain_graph, create_graph)
+        engine = autograd.engine
+        g = engine._root_gradient(self, gradient, create_graph, "backward()")
+        engine._run((self,), (g,), create_graph if retain_graph is None else retain_graph, create_graph)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data (and version counter) but cut off from the graph."""
         t = _make(self._data, None, False)
-        o = _owner_entry(self)
+        o = versions.held_owner(self)
         # NOTE: a node that owns the memory is held weakly: its parents would otherwise keep
         # the whole graph behind it alive for as long as the detached tensor lives (truncated
         # BPTT carries a detached state from chunk to chunk, and every earlier chunk's graph
         # stayed reachable: 170k live nodes after 10,000 steps). While the node lives, writes
         # are still counted on it; once it is gone, nothing recorded reads the memory through it.
-        t._vown = o if (o.__class__ is _weakref_type or isinstance(o, Tensor)) else weakref.ref(o)
+        t._vown = o if (o.__class__ is weakref.ref or isinstance(o, Tensor)) else weakref.ref(o)
         return t
 
     def register_hook(self, hook: Callable[["Tensor"], Optional["Tensor"]]) -> "_HookHandle":
@@ -272,13 +263,12 @@ class Tensor(TensorMethods):
         """
         if not self._rg:
             raise RuntimeError(f"cannot register a hook on a tensor (shape {self.shape}) that does not require grad")
-        from autograd.engine import node_hooks
         if self._node is None:
             if self._hooks is None:
                 self._hooks = []
             hooks = self._hooks
         else:
-            hooks = node_hooks.setdefault(self._node, [])
+            hooks = autograd.engine.node_hooks.setdefault(self._node, [])
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
@@ -288,7 +278,6 @@ class Tensor(TensorMethods):
             return
         if getattr(self, "_retains", False):
             return
-        import weakref
         ref = weakref.ref(self)
 
         def _store(g: "Tensor") -> None:
@@ -331,39 +320,6 @@ def _make(data: np.ndarray, node: Any, rg: bool) -> Tensor:
     t._node = node
     t._rg = rg
     t._grad = None
+    t._ver = t._stamp = 0
     t._vown = None
     return t
-
-
-_weakref_type = weakref.ref
-
-
-def _owner_entry(t: Tensor) -> Any:
-    """``t``'s owner as stored: the leaf, the node, or a weak reference to the node (see detach)."""
-    o = t._vown
-    if o is None:
-        o = t._node
-        if o is None:
-            return t
-    return o
-
-
-def _owner(t: Tensor) -> Any:
-    """Who counts in-place writes to ``t``'s memory: the leaf or node that made the array it views.
-
-    NOTE: versions live on the owner of the memory, not on each Tensor, so that views
-    (reshape, indexing, detach) share one count and a node records plain integers.
-    """
-    o = t._vown
-    if o is None:
-        o = t._node
-        if o is None:
-            return t
-    elif o.__class__ is _weakref_type:
-        o = o()
-        if o is None:  # NOTE: the node died; nothing recorded can read this memory through it
-            return t
-    return o
-
-
-from autograd import engine as _engine  # noqa: E402  (the engine imports Tensor, so it comes last)

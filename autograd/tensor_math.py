@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, Optional, cast
 
 import numpy as np
 
+from autograd import ops as _ops  # NOTE: bound by a visible import; see tensor_methods.py
+
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, DTypeLike
 
     from autograd.ops.reduce import Axis
     from autograd.tape import Tape
     from autograd.tensor import Tensor
-
-_ops: Any = None  # autograd.ops, bound when that package is imported (it imports Tensor)
 
 
 class MathMethods:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from autograd.dtypes import scalar_operand
+from autograd import ops as _ops  # NOTE: the one cycle the design needs: methods call ops, ops make
+from autograd.dtypes import scalar_operand  # Tensors; autograd/__init__ imports ops first for it
 from autograd.grad_mode import _state
 from autograd.tensor_math import MathMethods
 from autograd.tensor_shape import ShapeMethods
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
     from autograd.tensor import Tensor
-
-_ops: Any = None  # autograd.ops, bound when that package is imported (it imports Tensor)
 
 
 def _broadcast_error(op: str, x: Any, y: Any, e: Exception) -> Exception:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Union
 
+from autograd import ops as _ops  # NOTE: bound by a visible import; see tensor_methods.py
+
 if TYPE_CHECKING:
     from autograd.ops.reduce import Axis
     from autograd.tensor import Tensor
-
-_ops: Any = None  # autograd.ops, bound when that package is imported (it imports Tensor)
 
 
 class ShapeMethods:

@@ -1,7 +1,7 @@
 """The two namespaces backward rules are written against.
 
 A rule such as ``g * xp.exp(x)`` runs on numpy arrays with ``NP`` (a plain,
-fast first-order backward, nothing recorded) and on Tensors with ``TXP``
+fast first-order backward, nothing recorded) and on Tensors with ``autograd.ops.TXP``
 (``backward(create_graph=True)``: every step is itself a recorded op, so the
 gradient can be differentiated again). Both expose the same names with
 numpy's signatures; only names listed here may be used in a rule.
@@ -54,6 +54,4 @@ NP = SimpleNamespace(
     matmul=np.matmul, einsum=np.einsum, flip=np.flip, pad=np.pad,
     concatenate=np.concatenate, scatter_add=_scatter_add,
 )
-
-# Filled by autograd.ops at import time with the differentiable twins of the names above.
-TXP = SimpleNamespace()
+# The Tensor twin, TXP, is defined in autograd/ops/__init__.py, next to the ops it names.

@@ -1,11 +1,13 @@
 """Every differentiable op, one file per family; each primitive is a ``Function`` subclass.
 
-Importing this package also fills ``autograd.xp.TXP``, the Tensor namespace that
-backward rules use when the backward pass is itself recorded.
+``TXP`` is the Tensor twin of ``autograd.xp.NP``: the namespace backward rules use when the
+backward pass is itself recorded (``create_graph=True``).
 """
+from types import SimpleNamespace as _SimpleNamespace
+from typing import Any as _Any
+
 import numpy as _np
 
-from autograd import xp as _xp
 from autograd.ops.activation import (Relu, LeakyRelu, Sigmoid, Softplus, gelu, leaky_relu, relu,
                                      sigmoid, silu, softplus, swish)
 from autograd.ops.arith import Add, Div, Mul, Neg, Pow, Sub, add, div, mul, neg, pow, sub
@@ -24,6 +26,7 @@ from autograd.ops.shape import (BroadcastTo, Cat, Flip, Pad, Reshape, Transpose,
                                 swapdims, tile, transpose, unsqueeze, view)
 from autograd.ops.softmax import LogSoftmax, Softmax, log_softmax, softmax
 from autograd.tensor import Tensor, _make
+
 
 __all__ = [
     "Relu", "LeakyRelu", "Sigmoid", "Softplus", "gelu", "leaky_relu", "relu", "sigmoid", "silu",
@@ -44,25 +47,25 @@ __all__ = [
     "PRIMITIVES",
 ]
 
-
 def _sign(x: Tensor) -> Tensor:
     # NOTE: sign is piecewise constant, so as a factor in a backward rule it is a constant
     return _make(_np.sign(x._data), None, False)
 
 
-def _expand_dims(x: Tensor, axis: int | tuple[int, ...]) -> Tensor:
+def _expand_dims(x: Tensor, axis: _Any) -> Tensor:
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     nd = x.ndim + len(axes)
-    inserted = {a % nd for a in axes}
+    axes = {a % nd for a in axes}
     it = iter(x.shape)
-    return reshape(x, tuple(1 if i in inserted else next(it) for i in range(nd)))
+    return reshape(x, tuple(1 if i in axes else next(it) for i in range(nd)))
 
 
-def _txp_transpose(x: Tensor, axes: tuple[int, ...] | None = None) -> Tensor:
+def _txp_transpose(x: Tensor, axes: _Any = None) -> Tensor:
     return Transpose.apply(x, axes=tuple(range(x.ndim))[::-1] if axes is None else tuple(axes))
 
 
-_xp.TXP.__dict__.update(
+#: the differentiable twins of ``autograd.xp.NP``'s names, for a recorded backward
+TXP = _SimpleNamespace(
     exp=exp, log=log, sqrt=sqrt, sin=sin, cos=cos, tanh=tanh, abs=abs, sign=_sign,
     sigmoid=sigmoid, erf=erf, where=where, maximum=maximum, minimum=minimum,
     sum=sum, reshape=reshape, transpose=_txp_transpose, swapaxes=swapaxes,
@@ -82,10 +85,3 @@ PRIMITIVES = (
     GetItem, BasicGetItem, ScatterAdd, SetItem,
     MatMul, Einsum,
 )
-
-from autograd import tensor_math as _tensor_math  # noqa: E402
-from autograd import tensor_methods as _tensor_methods  # noqa: E402
-from autograd import tensor_shape as _tensor_shape  # noqa: E402
-import sys as _sys  # noqa: E402
-
-_tensor_methods._ops = _tensor_math._ops = _tensor_shape._ops = _sys.modules[__name__]

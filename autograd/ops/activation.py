@@ -1,13 +1,15 @@
 """Activation functions: relu, leaky_relu, sigmoid, softplus (primitives) and gelu, silu (composed)."""
 from __future__ import annotations
 
+from typing import Any
+
 import math
 
 import numpy as np
 
 from autograd import workspace
 from autograd.dtypes import zero_of
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.special import sigmoid as _sigmoid
 from autograd.tensor import Tensor
 from autograd.xp import NP
@@ -16,18 +18,20 @@ from autograd.xp import NP
 class Relu(Function):
     """z = max(x, 0);  dz/dx = 1 where x > 0, else 0  (relu'(0) = 0, as in PyTorch)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         if x.nbytes < workspace.MIN_BYTES:
-            return np.maximum(x, zero_of(x.dtype))
-        # NOTE: a large activation goes into a recycled buffer: a fresh multi-MB array is
-        # faulted in page by page on every training step (see autograd/workspace.py)
-        return np.maximum(x, zero_of(x.dtype), out=workspace.empty(x.shape, x.dtype))
+            z = np.maximum(x, zero_of(x.dtype))
+        else:
+            # NOTE: a large activation goes into a recycled buffer: a fresh multi-MB array is
+            # faulted in page by page on every training step (see autograd/workspace.py)
+            z = np.maximum(x, zero_of(x.dtype), out=workspace.empty(x.shape, x.dtype))
+        self.save_for_backward(z)
+        return z
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         # NOTE: z > 0 exactly where x > 0, so the output serves as the mask
-        out = self.out
+        (out,) = self.saved_tensors
         if self.xp is not NP or g.nbytes < workspace.MIN_BYTES:
             return (g * (out > zero_of(out.dtype)),)
         mask = np.greater(out, zero_of(out.dtype), out=workspace.empty(out.shape, np.bool_))
@@ -38,25 +42,26 @@ class LeakyRelu(Function):
     """z = x if x > 0 else a x;  dz/dx = 1 if x > 0 else a"""
     __slots__ = ()
 
-    def forward(self, x, slope=0.01):
-        self.saved = (x, slope)
+    def forward(self, x: Array, slope: Any = 0.01) -> Array:
+        self.save_for_backward(x, slope)
         return np.where(x > 0, x, x * slope)
 
-    def backward(self, g):
-        x, slope = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, slope = self.saved_tensors
         return (self.xp.where(x > 0, g, g * slope),)
 
 
 class Sigmoid(Function):
     """z = 1 / (1 + exp(-x));  dz/dx = z (1 - z)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x):
-        return _sigmoid(x)
+    def forward(self, x: Array) -> Array:
+        z = _sigmoid(x)
+        self.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        z = self.out
+    def backward(self, g: Array) -> Grads:
+        (z,) = self.saved_tensors
         return (g * z * (1 - z),)
 
 
@@ -64,14 +69,14 @@ class Softplus(Function):
     """z = log(1 + exp(b x)) / b;  dz/dx = sigmoid(b x)"""
     __slots__ = ()
 
-    def forward(self, x, beta=1.0, threshold=20.0):
-        self.saved = (x, beta, threshold)
+    def forward(self, x: Array, beta: Any = 1.0, threshold: Any = 20.0) -> Array:
+        self.save_for_backward(x, beta, threshold)
         bx = x * beta
         # NOTE: logaddexp(0, bx) is stable for large |bx|; above threshold softplus is x (PyTorch)
         return np.where(bx > threshold, x, np.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
 
-    def backward(self, g):
-        x, beta, threshold = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, beta, threshold = self.saved_tensors
         bx = x * beta
         return (self.xp.where(bx > threshold, g, g * self.xp.sigmoid(bx)),)
 

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from autograd.dtypes import scalar_operand
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -14,10 +14,10 @@ class Add(Function):
     """z = x + y;  dz/dx = 1,  dz/dy = 1"""
     __slots__ = ()
 
-    def forward(self, x, y):
+    def forward(self, x: Array, y: Array) -> Array:
         return x + y
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return g, g
 
 
@@ -25,45 +25,41 @@ class Sub(Function):
     """z = x - y;  dz/dx = 1,  dz/dy = -1"""
     __slots__ = ()
 
-    def forward(self, x, y):
+    def forward(self, x: Array, y: Array) -> Array:
         return x - y
 
-    def backward(self, g):
-        return g, (-g if _wants_grad(self.parents[1]) else None)
+    def backward(self, g: Array) -> Grads:
+        return g, (-g if self.needs_input_grad[1] else None)
 
 
 class Mul(Function):
     """z = x * y;  dz/dx = y,  dz/dy = x"""
     __slots__ = ()
 
-    def forward(self, x, y):
-        # NOTE: a constant factor (a number or an array, not a Tensor) is its own parent entry,
-        # so backward can read it there, and the other input is never read (the constant wants no
-        # gradient): nothing is saved, and x * 1.0001 leaves no tuple behind (W4: a deep chain).
-        if self._p1 is not y and self._p0 is not x:
-            self.saved = (x, y)
+    def forward(self, x: Array, y: Array) -> Array:
+        self.save_for_backward(x, y)
         return x * y
 
-    def backward(self, g):
-        x, y = self.saved or (self._p0, self._p1)
-        return (g * y if getattr(self._p0, "_rg", False) else None), \
-            (g * x if getattr(self._p1, "_rg", False) else None)  # NOTE: _wants_grad, inlined
+    def backward(self, g: Array) -> Grads:
+        x, y = self.saved_tensors
+        gx = g * y if self.needs_input_grad[0] else None
+        gy = g * x if self.needs_input_grad[1] else None
+        return gx, gy
 
 
 class Div(Function):
     """z = x / y;  dz/dx = 1 / y,  dz/dy = -z / y"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, y):
-        self.saved = (y,)
-        return x / y
+    def forward(self, x: Array, y: Array) -> Array:
+        z = x / y
+        self.save_for_backward(y, z)
+        return z
 
-    def backward(self, g):
-        (y,) = self.saved
-        px, py = self.parents
-        gx = g / y if _wants_grad(px) else None
-        gy = -g * self.out / y if _wants_grad(py) else None
+    def backward(self, g: Array) -> Grads:
+        y, z = self.saved_tensors
+        gx = g / y if self.needs_input_grad[0] else None
+        gy = -g * z / y if self.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -71,27 +67,26 @@ class Neg(Function):
     """z = -x;  dz/dx = -1"""
     __slots__ = ()
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return -x
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (-g,)
 
 
 class Pow(Function):
     """z = x ** y;  dz/dx = y x**(y-1),  dz/dy = z log(x)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, y):
-        self.saved = (x, y)
-        return x ** y
+    def forward(self, x: Array, y: Array) -> Array:
+        z = x ** y
+        self.save_for_backward(x, y, z)
+        return z
 
-    def backward(self, g):
-        x, y = self.saved
-        px, py = self.parents
-        gx = g * y * x ** (y - 1) if _wants_grad(px) else None
-        gy = g * self.out * self.xp.log(x) if _wants_grad(py) else None
+    def backward(self, g: Array) -> Grads:
+        x, y, z = self.saved_tensors
+        gx = g * y * x ** (y - 1) if self.needs_input_grad[0] else None
+        gy = g * z * self.xp.log(x) if self.needs_input_grad[1] else None
         return gx, gy
 
 

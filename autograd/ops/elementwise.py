@@ -7,80 +7,85 @@ from typing import Any, Optional
 import numpy as np
 from autograd import special
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
 class Exp(Function):
     """z = exp(x);  dz/dx = z"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x):
-        return np.exp(x)
+    def forward(self, x: Array) -> Array:
+        z = np.exp(x)
+        self.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        return (g * self.out,)
+    def backward(self, g: Array) -> Grads:
+        (z,) = self.saved_tensors
+        return (g * z,)
 
 
 class Log(Function):
     """z = log(x);  dz/dx = 1 / x"""
     __slots__ = ()
 
-    def forward(self, x):
-        self.saved = (x,)
+    def forward(self, x: Array) -> Array:
+        self.save_for_backward(x)
         return np.log(x)
 
-    def backward(self, g):
-        return (g / self.saved[0],)
+    def backward(self, g: Array) -> Grads:
+        return (g / self.saved_tensors[0],)
 
 
 class Sqrt(Function):
     """z = sqrt(x);  dz/dx = 1 / (2 z)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x):
-        return np.sqrt(x)
+    def forward(self, x: Array) -> Array:
+        z = np.sqrt(x)
+        self.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        return (g / (2 * self.out),)
+    def backward(self, g: Array) -> Grads:
+        (z,) = self.saved_tensors
+        return (g / (2 * z),)
 
 
 class Sin(Function):
     """z = sin(x);  dz/dx = cos(x)"""
     __slots__ = ()
 
-    def forward(self, x):
-        self.saved = (x,)
+    def forward(self, x: Array) -> Array:
+        self.save_for_backward(x)
         return np.sin(x)
 
-    def backward(self, g):
-        return (g * self.xp.cos(self.saved[0]),)
+    def backward(self, g: Array) -> Grads:
+        return (g * self.xp.cos(self.saved_tensors[0]),)
 
 
 class Cos(Function):
     """z = cos(x);  dz/dx = -sin(x)"""
     __slots__ = ()
 
-    def forward(self, x):
-        self.saved = (x,)
+    def forward(self, x: Array) -> Array:
+        self.save_for_backward(x)
         return np.cos(x)
 
-    def backward(self, g):
-        return (-g * self.xp.sin(self.saved[0]),)
+    def backward(self, g: Array) -> Grads:
+        return (-g * self.xp.sin(self.saved_tensors[0]),)
 
 
 class Tanh(Function):
     """z = tanh(x);  dz/dx = 1 - z**2"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x):
-        return np.tanh(x)
+    def forward(self, x: Array) -> Array:
+        z = np.tanh(x)
+        self.save_for_backward(z)
+        return z
 
-    def backward(self, g):
-        z = self.out
+    def backward(self, g: Array) -> Grads:
+        (z,) = self.saved_tensors
         return (g * (1 - z * z),)
 
 
@@ -88,24 +93,24 @@ class Abs(Function):
     """z = |x|;  dz/dx = sign(x)  (0 at x = 0, as in PyTorch)"""
     __slots__ = ()
 
-    def forward(self, x):
-        self.saved = (x,)
+    def forward(self, x: Array) -> Array:
+        self.save_for_backward(x)
         return np.abs(x)
 
-    def backward(self, g):
-        return (g * self.xp.sign(self.saved[0]),)
+    def backward(self, g: Array) -> Grads:
+        return (g * self.xp.sign(self.saved_tensors[0]),)
 
 
 class Erf(Function):
     """z = erf(x);  dz/dx = 2/sqrt(pi) exp(-x**2)"""
     __slots__ = ()
 
-    def forward(self, x):
-        self.saved = (x,)
+    def forward(self, x: Array) -> Array:
+        self.save_for_backward(x)
         return special.erf(x)
 
-    def backward(self, g):
-        x = self.saved[0]
+    def backward(self, g: Array) -> Grads:
+        x = self.saved_tensors[0]
         return (g * (2.0 / math.sqrt(math.pi)) * self.xp.exp(-(x * x)),)
 
 
@@ -113,12 +118,12 @@ class Clip(Function):
     """z = min(max(x, lo), hi);  dz/dx = 1 where lo <= x <= hi, else 0"""
     __slots__ = ()
 
-    def forward(self, x, lo=None, hi=None):
-        self.saved = (x, lo, hi)
+    def forward(self, x: Array, lo: Optional[Array] = None, hi: Optional[Array] = None) -> Array:
+        self.save_for_backward(x, lo, hi)
         return np.clip(x, lo, hi)
 
-    def backward(self, g):
-        x, lo, hi = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, lo, hi = self.saved_tensors
         inside = True
         if lo is not None:
             inside = x >= lo
@@ -203,10 +208,10 @@ class Cast(Function):
     """z = x as another dtype;  dz/dx = 1 (the engine casts the gradient back to x's dtype)"""
     __slots__ = ()
 
-    def forward(self, x, dtype):
+    def forward(self, x: Array, dtype: Any) -> Array:
         return x.astype(dtype)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (g,)
 
 
@@ -214,10 +219,10 @@ class Clone(Function):
     """z = a copy of x;  dz/dx = 1"""
     __slots__ = ()
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return x.copy()
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (g,)
 
 

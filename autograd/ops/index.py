@@ -5,7 +5,7 @@ from typing import Any, Tuple
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 from autograd.xp import _scatter_add
 
@@ -14,12 +14,12 @@ class GetItem(Function):
     """z = x[i];  dz/dx: the gradient scattered back to positions i (repeated indices accumulate)"""
     __slots__ = ()
 
-    def forward(self, x, index, unique=True):
-        self.saved = (x.shape, index, unique)
+    def forward(self, x: Array, index: Any, unique: Any = True) -> Array:
+        self.save_for_backward(x.shape, index, unique)
         return x[index]
 
-    def backward(self, g):
-        shape, index, unique = self.saved
+    def backward(self, g: Array) -> Grads:
+        shape, index, unique = self.saved_tensors
         return (self.xp.scatter_add(shape, index, g, unique),)
 
 
@@ -33,30 +33,29 @@ class ScatterAdd(Function):
     """z = zeros(s) with g added at i;  dz/dg = z-gradient read at i (the adjoint of indexing)"""
     __slots__ = ()
 
-    def forward(self, g, shape, index, unique=False):
-        self.saved = (index,)
+    def forward(self, g: Array, shape: Any, index: Any, unique: Any = False) -> Array:
+        self.save_for_backward(index)
         return _scatter_add(shape, index, g, unique)
 
-    def backward(self, gz):
-        return (gz[self.saved[0]],)
+    def backward(self, gz: Array) -> Grads:
+        return (gz[self.saved_tensors[0]],)
 
 
 class SetItem(Function):
     """z = x with z[i] = v;  dz/dx = 1 outside i (0 inside),  dz/dv = the gradient read at i"""
     __slots__ = ()
 
-    def forward(self, x, v, index):
+    def forward(self, x: Array, v: Array, index: Any) -> Array:
         out = x.copy()
         out[index] = v
         keep = np.ones(x.shape, dtype=bool)
         keep[index] = False
-        self.saved = (keep, index)
+        self.save_for_backward(keep, index)
         return out
 
-    def backward(self, g):
-        keep, index = self.saved
-        pv = self.parents[1]
-        return self.xp.where(keep, g, 0), (g[index] if _wants_grad(pv) else None)
+    def backward(self, g: Array) -> Grads:
+        keep, index = self.saved_tensors
+        return self.xp.where(keep, g, 0), (g[index] if self.needs_input_grad[1] else None)
 
 
 def normalize_index(index: Any, op: str = "index") -> Tuple[Any, bool, bool]:

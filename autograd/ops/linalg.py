@@ -6,7 +6,7 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -14,14 +14,14 @@ class MatMul(Function):
     """Z = A @ B;  dL/dA = G @ B^T,  dL/dB = A^T @ G  (batch axes are summed by the engine)"""
     __slots__ = ()
 
-    def forward(self, a, b):
-        self.saved = (a, b)
+    def forward(self, a: Array, b: Array) -> Array:
+        self.save_for_backward(a, b)
         return np.matmul(a, b)
 
-    def backward(self, g):
-        a, b = self.saved
+    def backward(self, g: Array) -> Grads:
+        a, b = self.saved_tensors
         xp = self.xp
-        pa, pb = self.parents
+        need = self.needs_input_grad
         a1, b1 = a.ndim == 1, b.ndim == 1
         # NOTE: a 1-D operand is a row (left) or column (right) matrix; its axis is dropped after
         A = xp.expand_dims(a, 0) if a1 else a
@@ -33,11 +33,11 @@ class MatMul(Function):
         if a1:
             G = xp.expand_dims(G, -2)
         ga = gb = None
-        if _wants_grad(pa):
+        if need[0]:
             ga = xp.matmul(G, xp.swapaxes(B, -1, -2))
             if a1:
                 ga = xp.squeeze(ga, -2)
-        if _wants_grad(pb):
+        if need[1]:
             gb = xp.matmul(xp.swapaxes(A, -1, -2), G)
             if b1:
                 gb = xp.squeeze(gb, -1)
@@ -48,17 +48,17 @@ class Einsum(Function):
     """z = einsum(s, x1, x2, ...);  dL/dxi = einsum of the gradient with the other operands"""
     __slots__ = ()
 
-    def forward(self, *ops, spec):
-        self.saved = ops + (spec,)
+    def forward(self, *ops: Array, spec: Any) -> Array:
+        self.save_for_backward(*ops, spec)
         ins, out = spec
         return np.einsum(",".join(ins) + "->" + out, *ops, optimize=len(ops) > 2)
 
-    def backward(self, g):
-        ops, (ins, out) = self.saved[:-1], self.saved[-1]
+    def backward(self, g: Array) -> Grads:
+        ops, (ins, out) = self.saved_tensors[:-1], self.saved_tensors[-1]
         xp = self.xp
         grads = []
         for i, (sub, op) in enumerate(zip(ins, ops)):
-            if not _wants_grad(self.parents[i]):
+            if not self.needs_input_grad[i]:
                 grads.append(None)
                 continue
             grads.append(_einsum_grad(xp, g, out, ins, ops, i))

@@ -5,7 +5,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor, _make
 
 _add_reduce = np.add.reduce
@@ -49,14 +49,13 @@ def _grad_to_input(xp: Any, g: Any, axes: Optional[tuple], keepdims: bool, shape
 class Sum(Function):
     """z = sum(x, axes);  dz/dx = 1 (the gradient is broadcast back over the summed axes)"""
     __slots__ = ()
-    reads_inputs = False
 
-    def forward(self, x, axis=None, keepdims=False):
-        self.saved = (x.shape, axis, keepdims)
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
+        self.save_for_backward(x.shape, axis, keepdims)
         return _add_reduce(x, axis, None, None, keepdims)
 
-    def backward(self, g):
-        shape, axis, keepdims = self.saved
+    def backward(self, g: Array) -> Grads:
+        shape, axis, keepdims = self.saved_tensors
         xp = self.xp
         if g.size == 1:
             return (xp.broadcast_to(g, shape),)
@@ -66,19 +65,19 @@ class Sum(Function):
 class Max(Function):
     """z = max(x, axes);  dz/dx = 1 at the maximum (shared equally among ties), else 0"""
     __slots__ = ()
-    keeps_output = True
     _reduce = staticmethod(np.max)
 
-    def forward(self, x, axis=None, keepdims=False):
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
         if x.size == 0:
             raise ValueError(f"{type(self).__name__.lower()}: cannot reduce an empty tensor of shape {x.shape}")
-        self.saved = (x, axis, keepdims)
-        return self._reduce(x, axis=axis, keepdims=keepdims)
+        z = self._reduce(x, axis=axis, keepdims=keepdims)
+        self.save_for_backward(x, axis, keepdims, z)
+        return z
 
-    def backward(self, g):
-        x, axis, keepdims = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, axis, keepdims, z = self.saved_tensors
         xp = self.xp
-        zk = _grad_to_input(xp, self.out, axis, keepdims, x.shape)
+        zk = _grad_to_input(xp, z, axis, keepdims, x.shape)
         gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
         mask = x == zk
         count = xp.sum(mask, axis=axis, keepdims=True)
@@ -94,19 +93,19 @@ class Min(Max):
 class Prod(Function):
     """z = prod(x, axes);  dz/dx_i = prod of the other elements (= z / x_i when x_i != 0)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, axis=None, keepdims=False):
-        self.saved = (x, axis, keepdims)
-        return np.prod(x, axis=axis, keepdims=keepdims)
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
+        z = np.prod(x, axis=axis, keepdims=keepdims)
+        self.save_for_backward(x, axis, keepdims, z)
+        return z
 
-    def backward(self, g):
-        x, axis, keepdims = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, axis, keepdims, z = self.saved_tensors
         xp = self.xp
         gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
         has_zero = bool((x == 0).any())
         if not has_zero:
-            return (gk * _grad_to_input(xp, self.out, axis, keepdims, x.shape) / x,)
+            return (gk * _grad_to_input(xp, z, axis, keepdims, x.shape) / x,)
         if xp is not _np_namespace():
             raise RuntimeError(
                 f"prod: second derivatives are not supported when the input (shape {x.shape}) "
@@ -136,21 +135,22 @@ def _others_product(x: np.ndarray, axis: Optional[tuple]) -> np.ndarray:
 class LogSumExp(Function):
     """z = log(sum(exp(x), axes));  dz/dx = exp(x - z)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, axis=None, keepdims=False):
-        self.saved = (x, axis, keepdims)
+    def forward(self, x: Array, axis: Any = None, keepdims: Any = False) -> Array:
         if x.size == 0:
-            return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
-        m = np.max(x, axis=axis, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)  # NOTE: rows of -inf would give nan otherwise
-        s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-        return s if keepdims else np.squeeze(s, axis=axis)
+            z = np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+        else:
+            m = np.max(x, axis=axis, keepdims=True)
+            m = np.where(np.isfinite(m), m, 0)  # NOTE: rows of -inf would give nan otherwise
+            s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+            z = s if keepdims else np.squeeze(s, axis=axis)
+        self.save_for_backward(x, axis, keepdims, z)
+        return z
 
-    def backward(self, g):
-        x, axis, keepdims = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, axis, keepdims, z = self.saved_tensors
         xp = self.xp
-        zk = _grad_to_input(xp, self.out, axis, keepdims, x.shape)
+        zk = _grad_to_input(xp, z, axis, keepdims, x.shape)
         gk = _grad_to_input(xp, g, axis, keepdims, x.shape)
         return (gk * xp.exp(x - zk),)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -13,17 +13,17 @@ class Maximum(Function):
     """z = max(x, y);  dz/dx = 1 where x > y,  dz/dy = 1 where y > x  (ties split 1/2 each)"""
     __slots__ = ()
 
-    def forward(self, x, y):
-        self.saved = (x, y)
+    def forward(self, x: Array, y: Array) -> Array:
+        self.save_for_backward(x, y)
         return np.maximum(x, y)
 
-    def backward(self, g):
-        x, y = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, y = self.saved_tensors
         xp = self.xp
         half = g * 0.5
-        px, py = self.parents
-        gx = xp.where(x > y, g, xp.where(x == y, half, 0)) if _wants_grad(px) else None
-        gy = xp.where(y > x, g, xp.where(x == y, half, 0)) if _wants_grad(py) else None
+        need = self.needs_input_grad
+        gx = xp.where(x > y, g, xp.where(x == y, half, 0)) if need[0] else None
+        gy = xp.where(y > x, g, xp.where(x == y, half, 0)) if need[1] else None
         return gx, gy
 
 
@@ -31,17 +31,17 @@ class Minimum(Function):
     """z = min(x, y);  dz/dx = 1 where x < y,  dz/dy = 1 where y < x  (ties split 1/2 each)"""
     __slots__ = ()
 
-    def forward(self, x, y):
-        self.saved = (x, y)
+    def forward(self, x: Array, y: Array) -> Array:
+        self.save_for_backward(x, y)
         return np.minimum(x, y)
 
-    def backward(self, g):
-        x, y = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, y = self.saved_tensors
         xp = self.xp
         half = g * 0.5
-        px, py = self.parents
-        gx = xp.where(x < y, g, xp.where(x == y, half, 0)) if _wants_grad(px) else None
-        gy = xp.where(y < x, g, xp.where(x == y, half, 0)) if _wants_grad(py) else None
+        need = self.needs_input_grad
+        gx = xp.where(x < y, g, xp.where(x == y, half, 0)) if need[0] else None
+        gy = xp.where(y < x, g, xp.where(x == y, half, 0)) if need[1] else None
         return gx, gy
 
 
@@ -49,16 +49,16 @@ class Where(Function):
     """z = x where c else y;  dz/dx = 1 where c,  dz/dy = 1 where not c"""
     __slots__ = ()
 
-    def forward(self, c, x, y):
-        self.saved = (c,)
+    def forward(self, c: Array, x: Array, y: Array) -> Array:
+        self.save_for_backward(c)
         return np.where(c, x, y)
 
-    def backward(self, g):
-        (c,) = self.saved
+    def backward(self, g: Array) -> Grads:
+        (c,) = self.saved_tensors
         xp = self.xp
-        _, px, py = self.parents
-        gx = xp.where(c, g, 0) if _wants_grad(px) else None
-        gy = xp.where(c, 0, g) if _wants_grad(py) else None
+        need = self.needs_input_grad
+        gx = xp.where(c, g, 0) if need[1] else None
+        gy = xp.where(c, 0, g) if need[2] else None
         return None, gx, gy
 
 

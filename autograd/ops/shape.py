@@ -5,36 +5,34 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
 class Reshape(Function):
     """z = reshape(x, s);  dz/dx: reshape the gradient back to x's shape"""
     __slots__ = ()
-    reads_inputs = False
     is_view = True
 
-    def forward(self, x, shape):
-        self.saved = (x.shape,)
+    def forward(self, x: Array, shape: Any) -> Array:
+        self.save_for_backward(x.shape)
         return x.reshape(shape)
 
-    def backward(self, g):
-        return (self.xp.reshape(g, self.saved[0]),)
+    def backward(self, g: Array) -> Grads:
+        return (self.xp.reshape(g, self.saved_tensors[0]),)
 
 
 class Transpose(Function):
     """z = transpose(x, axes);  dz/dx: transpose the gradient by the inverse permutation"""
     __slots__ = ()
-    reads_inputs = False
     is_view = True
 
-    def forward(self, x, axes):
-        self.saved = (axes,)
+    def forward(self, x: Array, axes: Any) -> Array:
+        self.save_for_backward(axes)
         return np.transpose(x, axes)
 
-    def backward(self, g):
-        return (self.xp.transpose(g, tuple(np.argsort(self.saved[0]))),)
+    def backward(self, g: Array) -> Grads:
+        return (self.xp.transpose(g, tuple(np.argsort(self.saved_tensors[0]))),)
 
 
 class BroadcastTo(Function):
@@ -42,24 +40,23 @@ class BroadcastTo(Function):
     __slots__ = ()
     is_view = True
 
-    def forward(self, x, shape):
+    def forward(self, x: Array, shape: Any) -> Array:
         return np.broadcast_to(x, shape)
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         return (g,)
 
 
 class Cat(Function):
     """z = concatenate(x1, x2, ..., axis);  dz/dxi: the slice of the gradient where xi sits"""
     __slots__ = ()
-    reads_inputs = False
 
-    def forward(self, *xs, axis=0):
-        self.saved = (axis, [x.shape[axis] for x in xs])
+    def forward(self, *xs: Array, axis: Any = 0) -> Array:
+        self.save_for_backward(axis, [x.shape[axis] for x in xs])
         return np.concatenate(xs, axis=axis)
 
-    def backward(self, g):
-        axis, sizes = self.saved
+    def backward(self, g: Array) -> Grads:
+        axis, sizes = self.saved_tensors
         grads, start = [], 0
         lead = (slice(None),) * axis
         for n in sizes:
@@ -71,29 +68,27 @@ class Cat(Function):
 class Pad(Function):
     """z = pad(x, width, value);  dz/dx: the gradient with the padding cut away"""
     __slots__ = ()
-    reads_inputs = False
 
-    def forward(self, x, pad_width, value=0.0):
-        self.saved = (x.shape, pad_width)
+    def forward(self, x: Array, pad_width: Any, value: Any = 0.0) -> Array:
+        self.save_for_backward(x.shape, pad_width)
         return np.pad(x, pad_width, mode="constant", constant_values=value)
 
-    def backward(self, g):
-        shape, pad_width = self.saved
+    def backward(self, g: Array) -> Grads:
+        shape, pad_width = self.saved_tensors
         return (g[tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, shape))],)
 
 
 class Flip(Function):
     """z = flip(x, axes);  dz/dx: flip the gradient along the same axes"""
     __slots__ = ()
-    reads_inputs = False
     is_view = True
 
-    def forward(self, x, axis):
-        self.saved = (axis,)
+    def forward(self, x: Array, axis: Any) -> Array:
+        self.save_for_backward(axis)
         return np.flip(x, axis)
 
-    def backward(self, g):
-        return (self.xp.flip(g, self.saved[0]),)
+    def backward(self, g: Array) -> Grads:
+        return (self.xp.flip(g, self.saved_tensors[0]),)
 
 
 # -- functions ----------------------------------------------------------------------------

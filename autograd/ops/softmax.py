@@ -1,11 +1,11 @@
 """Softmax and log-softmax along one axis: fused, numerically stable primitives."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
 
@@ -15,34 +15,32 @@ from autograd.tensor import Tensor
 class Softmax(Function):
     """y = exp(x) / sum(exp(x));  dL/dx = y * (g - sum(g * y))"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, axis=-1):
-        self.saved = (axis,)
+    def forward(self, x: Array, axis: Any = -1) -> Array:
         e = np.exp(x - np.max(x, axis=axis, keepdims=True))
         e /= np.sum(e, axis=axis, keepdims=True)
+        self.save_for_backward(axis, e)
         return e
 
-    def backward(self, g):
-        (axis,) = self.saved
-        y = self.out
+    def backward(self, g: Array) -> Grads:
+        axis, y = self.saved_tensors
         return (y * (g - self.xp.sum(g * y, axis=axis, keepdims=True)),)
 
 
 class LogSoftmax(Function):
     """y = x - logsumexp(x);  dL/dx = g - exp(y) * sum(g)"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, axis=-1):
-        self.saved = (axis,)
+    def forward(self, x: Array, axis: Any = -1) -> Array:
         s = x - np.max(x, axis=axis, keepdims=True)
-        return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+        y = s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+        self.save_for_backward(axis, y)
+        return y
 
-    def backward(self, g):
-        (axis,) = self.saved
+    def backward(self, g: Array) -> Grads:
+        axis, y = self.saved_tensors
         xp = self.xp
-        return (g - xp.exp(self.out) * xp.sum(g, axis=axis, keepdims=True),)
+        return (g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True),)
 
 
 def _axis(x: Tensor, axis: Optional[int], dim: Optional[int], op: str) -> int:

@@ -19,12 +19,11 @@ from typing import Any, Optional, Tuple, Union
 import numpy as np
 
 import autograd as ag
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.xp import NP
 from nn.functional.im2col import (Geometry, as_rows, col2im, conv_out_size, conv_padding, from_rows,
                                   grouped_matmul, im2col, kernel_from_matrix, kernel_matrix, pair,
                                   weight_grad_matrix)
-from nn.functional.linear import column_sums
 
 Tensor = ag.Tensor
 IntOrPair = Union[int, Tuple[int, int]]
@@ -34,7 +33,7 @@ class Conv2dOp(Function):
     """y = conv2d(x, w) + b;  dL/dx = conv_transpose2d(g, w),  dL/dw = conv2d_weight_grad(x, g),  dL/db = sum of g over N, H, W"""
     __slots__ = ()
 
-    def forward(self, x, w, b, geom, out_size=None):
+    def forward(self, x: Array, w: Array, b: Array, geom: Any, out_size: Any = None) -> Array:
         kernel = w.shape[2:]
         if out_size is None:
             out_size = conv_out_size(x.shape[2:], kernel, geom, "conv2d", x.shape)
@@ -44,23 +43,23 @@ class Conv2dOp(Function):
             rows += b
         # NOTE: the columns are kept as a first-order cache only (the kernel gradient
         # needs them); a create_graph backward recomputes everything from x.
-        self.saved = (x, w, geom, cols)
+        self.save_for_backward(x, w, geom, cols)
         return from_rows(rows, x.shape[0], out_size)
 
-    def backward(self, g):
-        x, w, geom, cols = self.saved
-        px, pw, pb = self.parents
+    def backward(self, g: Array) -> Grads:
+        x, w, geom, cols = self.saved_tensors
+        need = self.needs_input_grad
         if self.xp is not NP:
-            return (ConvTranspose2dOp.apply(g, w, None, geom=geom, out_size=x.shape[2:]) if _wants_grad(px) else None,
-                    Conv2dWeightGradOp.apply(x, g, geom=geom, kernel=w.shape[2:]) if _wants_grad(pw) else None,
-                    self.xp.sum(g, axis=(0, 2, 3)) if _wants_grad(pb) else None)
+            return (ConvTranspose2dOp.apply(g, w, None, geom=geom, out_size=x.shape[2:]) if need[0] else None,
+                    Conv2dWeightGradOp.apply(x, g, geom=geom, kernel=w.shape[2:]) if need[1] else None,
+                    self.xp.transpose(g, (0, 2, 3, 1)) if need[2] else None)
         grows = as_rows(g, geom.groups)
         gx = gw = gb = None
-        if _wants_grad(pb):
-            gb = column_sums(grows.reshape(len(grows), -1))
-        if _wants_grad(pw):
+        if need[2]:
+            gb = grows.reshape(len(grows), -1)  # NOTE: (rows, channels): the engine sums the rows
+        if need[1]:
             gw = kernel_from_matrix(weight_grad_matrix(grows, cols), w.shape)
-        if _wants_grad(px):
+        if need[0]:
             gx = col2im(grows, w, x.shape, g.shape[2:], geom)
         return gx, gw, gb
 
@@ -69,32 +68,32 @@ class ConvTranspose2dOp(Function):
     """y = conv_transpose2d(z, w) + b (the adjoint of conv2d);  dL/dz = conv2d(g, w),  dL/dw = conv2d_weight_grad(g, z),  dL/db = sum of g over N, H, W"""
     __slots__ = ()
 
-    def forward(self, z, w, b, geom, out_size):
+    def forward(self, z: Array, w: Array, b: Array, geom: Any, out_size: Any) -> Array:
         g = geom.groups
         shape = (z.shape[0], w.shape[1] * g) + tuple(out_size)
         y = col2im(as_rows(z, g), w, shape, z.shape[2:], geom)
         if b is not None:
             y = y + b.reshape(-1, 1, 1)
-        self.saved = (z, w, geom)
+        self.save_for_backward(z, w, geom)
         return y
 
-    def backward(self, g):
-        z, w, geom = self.saved
-        pz, pw, pb = self.parents
+    def backward(self, g: Array) -> Grads:
+        z, w, geom = self.saved_tensors
+        need = self.needs_input_grad
         if self.xp is not NP:
-            return (Conv2dOp.apply(g, w, None, geom=geom, out_size=z.shape[2:]) if _wants_grad(pz) else None,
-                    Conv2dWeightGradOp.apply(g, z, geom=geom, kernel=w.shape[2:]) if _wants_grad(pw) else None,
-                    self.xp.sum(g, axis=(0, 2, 3)) if _wants_grad(pb) else None)
+            return (Conv2dOp.apply(g, w, None, geom=geom, out_size=z.shape[2:]) if need[0] else None,
+                    Conv2dWeightGradOp.apply(g, z, geom=geom, kernel=w.shape[2:]) if need[1] else None,
+                    self.xp.transpose(g, (0, 2, 3, 1)) if need[2] else None)
         gz = gw = gb = None
-        if _wants_grad(pz) or _wants_grad(pw):
+        if need[0] or need[1]:
             cols = im2col(g, w.shape[2:], z.shape[2:], geom)
-            if _wants_grad(pz):
+            if need[0]:
                 gz = from_rows(grouped_matmul(cols, kernel_matrix(w, geom.groups).transpose(0, 2, 1)),
                                z.shape[0], z.shape[2:])
-            if _wants_grad(pw):
+            if need[1]:
                 gw = kernel_from_matrix(weight_grad_matrix(as_rows(z, geom.groups), cols), w.shape)
-        if _wants_grad(pb):
-            gb = g.sum(axis=(0, 2, 3))
+        if need[2]:
+            gb = g.transpose(0, 2, 3, 1)  # NOTE: (N, H, W, channels): the engine sums N, H, W
         return gz, gw, gb
 
 
@@ -102,23 +101,23 @@ class Conv2dWeightGradOp(Function):
     """w = conv2d_weight_grad(x, y), the kernel gradient of conv2d for output gradient y;  dL/dx = conv_transpose2d(y, g),  dL/dy = conv2d(x, g)"""
     __slots__ = ()
 
-    def forward(self, x, y, geom, kernel):
+    def forward(self, x: Array, y: Array, geom: Any, kernel: Any) -> Array:
         cols = im2col(x, kernel, y.shape[2:], geom)
-        self.saved = (x, y, geom, cols)
+        self.save_for_backward(x, y, geom, cols)
         shape = (y.shape[1], x.shape[1] // geom.groups) + tuple(kernel)
         return kernel_from_matrix(weight_grad_matrix(as_rows(y, geom.groups), cols), shape)
 
-    def backward(self, g):
-        x, y, geom, cols = self.saved
-        px, py = self.parents
+    def backward(self, g: Array) -> Grads:
+        x, y, geom, cols = self.saved_tensors
+        need = self.needs_input_grad
         if self.xp is not NP:
-            return (ConvTranspose2dOp.apply(y, g, None, geom=geom, out_size=x.shape[2:]) if _wants_grad(px) else None,
-                    Conv2dOp.apply(x, g, None, geom=geom, out_size=y.shape[2:]) if _wants_grad(py) else None)
+            return (ConvTranspose2dOp.apply(y, g, None, geom=geom, out_size=x.shape[2:]) if need[0] else None,
+                    Conv2dOp.apply(x, g, None, geom=geom, out_size=y.shape[2:]) if need[1] else None)
         gm = kernel_matrix(g, geom.groups)
         gx = gy = None
-        if _wants_grad(px):
+        if need[0]:
             gx = col2im(as_rows(y, geom.groups), g, x.shape, y.shape[2:], geom)
-        if _wants_grad(py):
+        if need[1]:
             gy = from_rows(grouped_matmul(cols, gm.transpose(0, 2, 1)), x.shape[0], y.shape[2:])
         return gx, gy
 

@@ -13,7 +13,7 @@ from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.ops import where
 from autograd.tensor import Tensor
 from autograd.xp import NP
@@ -30,13 +30,13 @@ class SoftmaxCrossEntropy(Function):
     dl/dx = g (p sum_c q_c - q),  dl/dq = -g log p"""
     __slots__ = ()
 
-    def forward(self, x, q, axis, scale=None):
+    def forward(self, x: Array, q: Array, axis: Any, scale: Any = None) -> Array:
         m = np.max(x, axis=axis, keepdims=True)
         z = x - m
         logp = z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
         # NOTE: logp is kept for a first-order backward, which then needs one exp instead of
         # recomputing the softmax; a differentiable backward recomputes it from x
-        self.saved = (x, q, m, axis, scale, logp)
+        self.save_for_backward(x, q, m, axis, scale, logp)
         with np.errstate(invalid="ignore"):
             terms = q * logp
         if np.isnan(terms).any():
@@ -49,10 +49,10 @@ class SoftmaxCrossEntropy(Function):
             return np.negative(loss, out=loss) if isinstance(loss, np.ndarray) else np.asarray(-loss)
         return np.asarray(np.add.reduce(loss, axis=None) * -scale)
 
-    def backward(self, g):
-        x, q, m, axis, scale, logp = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, q, m, axis, scale, logp = self.saved_tensors
         xp = self.xp
-        px, pq = self.parents
+        need = self.needs_input_grad
         gk = xp.expand_dims(g, axis) if scale is None else g * scale
         if xp is NP:
             p = np.exp(logp)
@@ -63,9 +63,9 @@ class SoftmaxCrossEntropy(Function):
             p = e / s
             logp = z - xp.log(s)
         gx = gq = None
-        if _wants_grad(px):
+        if need[0]:
             gx = gk * (p * xp.sum(q, axis=axis, keepdims=True) - q)
-        if _wants_grad(pq):
+        if need[1]:
             gq = -gk * logp
         return gx, gq
 

@@ -13,6 +13,8 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.function import Array, Grads
+from autograd.xp import NP
 from nn.functional.rnn_cells import input_share
 
 
@@ -30,9 +32,9 @@ class GRUFn(ag.Function):
     Backward is hand-written BPTT on numpy; under ``backward(create_graph=True)`` it is
     ``recorded_gru_bptt``, the same recurrence written with differentiable ops."""
     __slots__ = ()
-    keeps_output = True  # backward reads h_{t-1} from the output's buffer
 
-    def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None):
+    def forward(self, x: Array, h0: Optional[Array], w_ih: Array, w_hh: Array, b_ih: Optional[Array] = None,
+                b_hh: Optional[Array] = None) -> Array:
         T, B, I = x.shape
         H = w_hh.shape[1]
         dt = np.result_type(*(a for a in (x, h0, w_ih, w_hh, b_ih, b_hh) if a is not None))
@@ -58,12 +60,13 @@ class GRUFn(ag.Function):
             np.subtract(buf[t], n, out=buf[t + 1])
             buf[t + 1] *= g[:, H:2 * H]
             buf[t + 1] += n
-        self.saved = (x, w_ih, w_hh, G, HN, buf, h0, b_ih, b_hh)
+        # NOTE: buf, saved, is the output's base: the in-place check watches the output too
+        self.save_for_backward(x, w_ih, w_hh, G, HN, buf, h0, b_ih, b_hh)
         return buf[1:]
 
-    def backward(self, g):
-        x, w_ih, w_hh, G, HN, buf, h0, b_ih, b_hh = self.saved
-        if not isinstance(g, np.ndarray):  # NOTE: create_graph: the backward itself is recorded
+    def backward(self, g: Array) -> Grads:
+        x, w_ih, w_hh, G, HN, buf, h0, b_ih, b_hh = self.saved_tensors
+        if self.xp is not NP:  # NOTE: create_graph: the backward itself is recorded
             return recorded_gru_bptt(g, x, h0, w_ih, w_hh, b_ih, b_hh)
         T, B, H3 = G.shape
         H = H3 // 3

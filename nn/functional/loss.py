@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.ops import abs as _abs, exp, log, softplus, where
 from autograd.tensor import Tensor
 from nn.functional.cross_entropy import check_reduction
@@ -97,21 +97,21 @@ class BinaryCrossEntropy(Function):
     """l = -(t log x + (1 - t) log(1 - x));  dl/dx = (x - t) / (x (1 - x)),  dl/dt = log(1 - x) - log x"""
     __slots__ = ()
 
-    def forward(self, x, t):
-        self.saved = (x, t)
+    def forward(self, x: Array, t: Array) -> Array:
+        self.save_for_backward(x, t)
         with np.errstate(divide="ignore"):
             lx = np.maximum(np.log(x), -100)
             l1x = np.maximum(np.log1p(-x), -100)
         return -(t * lx + (1 - t) * l1x)
 
-    def backward(self, g):
-        x, t = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, t = self.saved_tensors
         xp = self.xp
-        px, pt = self.parents
+        need = self.needs_input_grad
         gx = gt = None
-        if _wants_grad(px):
+        if need[0]:
             gx = g * (x - t) / xp.maximum(x * (1 - x), 1e-12)
-        if _wants_grad(pt):
+        if need[1]:
             with np.errstate(divide="ignore"):
                 gt = g * (xp.maximum(xp.log(1 - x), -100) - xp.maximum(xp.log(x), -100))
         return gx, gt

@@ -1,11 +1,11 @@
 """``batch_norm`` and ``layer_norm``: one fused normalisation op, two ways of choosing its axes."""
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.grad_mode import no_grad
 from autograd.tensor import Tensor
 
@@ -18,8 +18,8 @@ class Normalize(Function):
     dL/dx = inv * (Gw - mean(Gw) - xhat * mean(Gw * xhat)) with Gw = G * w,  dL/dw = sum(G * xhat),  dL/db = sum(G)"""
     __slots__ = ()
 
-    def forward(self, x, w, b, axes, pshape, eps, stats=None):
-        self.saved = (x, w, None if b is None else b.shape, axes, pshape, eps)
+    def forward(self, x: Array, w: Array, b: Array, axes: Any, pshape: Any, eps: Any, stats: Any = None) -> Array:
+        self.save_for_backward(x, w, None if b is None else b.shape, axes, pshape, eps)
         mean = np.mean(x, axis=axes, keepdims=True)
         xc = x - mean
         var = np.mean(xc * xc, axis=axes, keepdims=True)
@@ -32,10 +32,10 @@ class Normalize(Function):
             y = y + b.reshape(pshape)
         return y
 
-    def backward(self, g):
-        x, w, bshape, axes, pshape, eps = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, w, bshape, axes, pshape, eps = self.saved_tensors
         xp = self.xp
-        px, pw, pb = self.parents
+        need = self.needs_input_grad
         m = 1
         for a in axes:
             m *= x.shape[a]
@@ -47,14 +47,14 @@ class Normalize(Function):
         # the parameters broadcast along the axes where pshape is 1; their gradients sum over them
         paxes = tuple(i for i, s in enumerate(pshape) if s == 1)
         gx = gw = gb = None
-        if _wants_grad(px):
+        if need[0]:
             gwx = g * xp.reshape(w, pshape) if w is not None else g
             mg = xp.sum(gwx, axis=axes, keepdims=True) * (1.0 / m)
             mgx = xp.sum(gwx * xhat, axis=axes, keepdims=True) * (1.0 / m)
             gx = inv * (gwx - mg - xhat * mgx)
-        if w is not None and _wants_grad(pw):
+        if w is not None and need[1]:
             gw = xp.reshape(xp.sum(g * xhat, axis=paxes, keepdims=True), w.shape)
-        if _wants_grad(pb):
+        if need[2]:
             gb = xp.reshape(xp.sum(g, axis=paxes, keepdims=True), bshape)
         return gx, gw, gb
 

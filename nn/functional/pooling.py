@@ -20,7 +20,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import workspace
-from autograd.function import Function
+from autograd.function import Array, Function, Grads
 from autograd.xp import NP
 from nn.functional.conv import ConvTranspose2dOp
 from nn.functional.im2col import Geometry, pair
@@ -43,9 +43,8 @@ def _offsets(kernel: Tuple[int, int], out_size: Tuple[int, int], stride: Tuple[i
 class MaxPool2dOp(Function):
     """y = max of x over each window;  dL/dx = g at each window's first maximum, 0 elsewhere"""
     __slots__ = ()
-    keeps_output = True
 
-    def forward(self, x, kernel, stride, padding, dilation, out_size):
+    def forward(self, x: Array, kernel: Any, stride: Any, padding: Any, dilation: Any, out_size: Any) -> Array:
         (p0, p1) = padding
         if p0 or p1:
             x = _padded(x, p0, p1, lowest(x.dtype))
@@ -61,7 +60,7 @@ class MaxPool2dOp(Function):
             np.maximum(out, v, out=out)
         # NOTE: the padded input is a constant here: where the maxima sit is piecewise constant,
         # so a create_graph backward needs only their positions
-        self.saved = (x, kernel, stride, padding, dilation)
+        self.save_for_backward(x, out, kernel, stride, padding, dilation)
         return out
 
     def _hits(self):
@@ -69,9 +68,9 @@ class MaxPool2dOp(Function):
 
         The mask is one buffer, rewritten for each offset: use it before asking for the next.
         """
-        x, kernel, stride, _, dilation = self.saved
+        x, out, kernel, stride, _, dilation = self.saved_tensors
         # NOTE: a create_graph backward sees Tensors here; only their values matter
-        x, out = (a.data if isinstance(a, Tensor) else a for a in (x, self.out))
+        x, out = (a.data if isinstance(a, Tensor) else a for a in (x, out))
         layout = _layout(out)
         taken = _empty(out.shape, layout, bool)
         taken.fill(False)
@@ -82,12 +81,12 @@ class MaxPool2dOp(Function):
             np.logical_or(taken, hit, out=taken)
             yield k, idx, hit
 
-    def backward(self, g):
-        x, kernel, stride, (p0, p1), dilation = self.saved
+    def backward(self, g: Array) -> Grads:
+        x, out, kernel, stride, (p0, p1), dilation = self.saved_tensors
         n, c, hp, wp = x.shape
         if self.xp is not NP:
             return (self.xp.scatter_add((n, c, hp - 2 * p0, wp - 2 * p1), self._argmax_index(), g),)
-        layout = _layout(self.out)
+        layout = _layout(out)
         if _layout(g) != layout:
             g = _copy_to_layout(g, layout)
         gx = _empty(x.shape, _layout(x), g.dtype)
@@ -104,8 +103,8 @@ class MaxPool2dOp(Function):
 
     def _argmax_index(self) -> tuple:
         """The input position of every output's maximum, as an index tuple (for create_graph)."""
-        _, (kh, kw), (s0, s1), (p0, p1), (d0, d1) = self.saved
-        which: np.ndarray = np.zeros(self.out.shape, dtype=np.intp)  # type: ignore[attr-defined]
+        _, out, (kh, kw), (s0, s1), (p0, p1), (d0, d1) = self.saved_tensors
+        which = np.zeros(out.shape, dtype=np.intp)
         for k, _, hit in self._hits():
             which[hit] = k
         n, c, ho, wo = which.shape
@@ -119,7 +118,7 @@ class AvgPool2dOp(Function):
     """y = scale * sum of x over each window (a depthwise conv with a constant kernel);  dL/dx = conv_transpose2d(g, that kernel)"""
     __slots__ = ()
 
-    def forward(self, x, kernel, stride, padding, out_size, scale):
+    def forward(self, x: Array, kernel: Any, stride: Any, padding: Any, out_size: Any, scale: Any) -> Array:
         (p0, p1) = padding
         if p0 or p1:
             x = _padded(x, p0, p1, 0)
@@ -132,11 +131,11 @@ class AvgPool2dOp(Function):
         for v in views[2:]:
             out += v
         out *= scale
-        self.saved = (x.shape, kernel, stride, padding, scale)
+        self.save_for_backward(x.shape, kernel, stride, padding, scale)
         return out
 
-    def backward(self, g):
-        padded_shape, kernel, stride, (p0, p1), scale = self.saved
+    def backward(self, g: Array) -> Grads:
+        padded_shape, kernel, stride, (p0, p1), scale = self.saved_tensors
         n, c, hp, wp = padded_shape
         if self.xp is not NP:
             weight = np.full((c, 1) + tuple(kernel), scale, dtype=g.dtype)

@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 import autograd as ag
-from autograd.function import Function, _wants_grad
+from autograd.function import Array, Function, Grads
 from autograd.special import sigmoid
 from autograd.tensor import Tensor
 from autograd.xp import NP
@@ -36,9 +36,8 @@ class LSTMFn(Function):
     inputs (forward recomputed from them), so gradients of gradients are exact.
     """
     __slots__ = ()
-    keeps_output = True  # backward reads h_{t-1} from the output's buffer
 
-    def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None):
+    def forward(self, x: Array, h0: Array, c0: Array, w_ih: Array, w_hh: Array, b_ih: Optional[Array] = None, b_hh: Optional[Array] = None) -> Array:
         T, B, I = x.shape
         H = w_hh.shape[1]
         dt = np.result_type(*(a for a in (x, h0, c0, w_ih, w_hh, b_ih, b_hh) if a is not None))
@@ -75,15 +74,15 @@ class LSTMFn(Function):
         buf[T + 1] = C[T]
         # NOTE: every input is saved (not only those the numpy BPTT reads) so that under
         # create_graph the engine hands them back as Tensors for recorded_bptt
-        self.saved = (x, w_ih, w_hh, A, C, TC, buf, h0, c0, b_ih, b_hh)
+        self.save_for_backward(x, w_ih, w_hh, A, C, TC, buf, h0, c0, b_ih, b_hh)
         return buf[1:]
 
-    def backward(self, g):
+    def backward(self, g: Array) -> Grads:
         if self.xp is not NP:
-            x, w_ih, w_hh, *_, h0, c0, b_ih, b_hh = self.saved
+            x, w_ih, w_hh, *_, h0, c0, b_ih, b_hh = self.saved_tensors
             return recorded_bptt(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh)
-        x, w_ih, w_hh, A, C, TC, buf = self.saved[:7]
-        px, ph0, pc0, pwih, pwhh, pbih, pbhh = self.parents
+        x, w_ih, w_hh, A, C, TC, buf = self.saved_tensors[:7]
+        need = self.needs_input_grad
         T, B, H4 = A.shape
         H = H4 // 4
         dt = A.dtype
@@ -106,17 +105,17 @@ class LSTMFn(Function):
             np.multiply(dc, C[t], out=df)
             df *= f * (one - f)
             dc *= f                           # now dL/dc_{t-1}
-            if t or _wants_grad(ph0):
+            if t or need[1]:
                 dh = np.matmul(d, w_hh)       # now dL/dh_{t-1}
         dA2 = dA.reshape(T * B, H4)
-        gx = np.matmul(dA2, w_ih).reshape(x.shape) if _wants_grad(px) else None
-        gwih = np.matmul(dA2.T, x.reshape(T * B, -1)) if _wants_grad(pwih) else None
-        gwhh = np.matmul(dA2.T, buf[:T].reshape(T * B, H)) if _wants_grad(pwhh) else None
-        db = dA2.sum(axis=0) if (_wants_grad(pbih) or _wants_grad(pbhh)) else None
-        return (gx, dh if _wants_grad(ph0) else None, dc if _wants_grad(pc0) else None, gwih, gwhh,
-                db if _wants_grad(pbih) else None,
+        gx = np.matmul(dA2, w_ih).reshape(x.shape) if need[0] else None
+        gwih = np.matmul(dA2.T, x.reshape(T * B, -1)) if need[3] else None
+        gwhh = np.matmul(dA2.T, buf[:T].reshape(T * B, H)) if need[4] else None
+        db = dA2.sum(axis=0) if (need[5] or need[6]) else None
+        return (gx, dh if need[1] else None, dc if need[2] else None, gwih, gwhh,
+                db if need[5] else None,
                 # NOTE: a copy: two leaves must not share one gradient array (accumulation is in place)
-                db.copy() if _wants_grad(pbhh) else None)
+                db.copy() if need[6] else None)
 
 
 def recorded_bptt(g: Tensor, x: Tensor, h0: Optional[Tensor], c0: Optional[Tensor], w_ih: Tensor,
