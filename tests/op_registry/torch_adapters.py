@@ -2,6 +2,7 @@
 numpy index expressions). torch is imported on first use only: it is an optional test oracle."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -21,10 +22,13 @@ class _Lazy:
     def __init__(self, path: str) -> None:
         self._path = path
 
-    def __getattr__(self, name: str) -> "_Lazy":
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        return _Lazy(f"{self._path}.{name}")
+        lazy = _Lazy(f"{self._path}.{name}")
+        # NOTE: once torch is imported (a test that uses it has run importorskip), names resolve
+        # at once, so non-callables such as T.bool or T.float64 are the real objects
+        return lazy._resolve() if "torch" in sys.modules and sys.modules["torch"] is not None else lazy
 
     def _resolve(self) -> Any:
         import importlib
