@@ -285,6 +285,7 @@ class Tensor(TensorMethods, versions.Versioned):
             if t is not None:
                 t._grad = g if t._grad is None else t._grad + g
 
+        _store.retains_grad = True  # type: ignore[attr-defined]  # NOTE: drawings skip it (viz/grads.py)
         self.register_hook(_store)
         self._retains = True
 

@@ -628,3 +628,15 @@ def test_an_absent_optional_argument_is_not_drawn():
     conv = _nn.Conv2d(1, 2, 3, bias=False)
     g = ag.draw_graph(conv(ag.randn(1, 1, 4, 4)))
     assert "NoneType" not in g.source
+
+
+def test_drawing_computed_grads_leaves_a_retained_grad_unchanged():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    h.retain_grad()
+    y = (h * h).sum()
+    ag.draw_graph(y, show_grad="compute")
+    ag.draw_graph(y, show_grad="compute")
+    assert h.grad is None
+    y.backward()
+    assert h.grad.tolist() == [6.0, 12.0]

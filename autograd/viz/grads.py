@@ -25,7 +25,7 @@ from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
-from autograd.engine import grad
+from autograd.engine import grad, node_hooks
 from autograd.tape import nodes_of
 from autograd.tensor import Tensor, _make
 
@@ -61,7 +61,19 @@ def computed_grads(out: Tensor) -> Dict[Any, np.ndarray]:
     # NOTE: the graph keeps each node's output array, not its Tensor; a Tensor made for the
     # node stands for that output, since the engine knows a non-leaf tensor by its node
     outputs = [_make(n.out, n, True) for n in nodes]  # type: ignore[attr-defined]
-    grads = grad(out, outputs + leaves, retain_graph=True, allow_unused=True)
+    # NOTE: a drawing must not change state: the hooks that store retained grads (retain_grad)
+    # are set aside for the call, so drawing twice does not add to any .grad
+    set_aside = []
+    for n in nodes:
+        hooks = node_hooks.get(n)
+        if hooks and any(getattr(h, "retains_grad", False) for h in hooks):
+            set_aside.append((hooks, list(hooks)))
+            hooks[:] = [h for h in hooks if not getattr(h, "retains_grad", False)]
+    try:
+        grads = grad(out, outputs + leaves, retain_graph=True, allow_unused=True)
+    finally:
+        for hooks, original in set_aside:
+            hooks[:] = original
     keys: list = list(nodes) + leaves
     return {k: g.data for k, g in zip(keys, grads) if g is not None}
 
