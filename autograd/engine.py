@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import weakref
 from heapq import heappop, heappush
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -97,7 +97,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     pending, heap, leaves = _start(roots, root_grads)
     # NOTE: hooks, grad() targets, create_graph and anomaly mode take a slower path
     # (_backward_with_extras); a plain backward() pays one test per node for all four
-    plain = not (node_hooks.data or targets is not None or create_graph or _anomaly[0])
+    # (``node_hooks.data``: the dict inside the WeakKeyDictionary; typeshed does not declare it)
+    plain = not (node_hooks.data  # type: ignore[attr-defined]
+                 or targets is not None or create_graph or _anomaly[0])
     prev_mode = _state.enabled
     _state.enabled = create_graph
     node = heappop(heap)[1] if heap else None
@@ -329,7 +331,7 @@ def _root_gradient(t: Tensor, gradient: Any, create_graph: bool, who: str) -> An
     return _make(g, None, False) if create_graph else g
 
 
-def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] = None,
+def backward(tensors: Sequence[Tensor], grad_tensors: Optional[Sequence[Any]] = None,
              retain_graph: Optional[bool] = None, create_graph: bool = False) -> None:
     """Accumulate gradients of ``tensors`` into the ``.grad`` of the leaves they depend on."""
     if grad_tensors is None:
@@ -363,7 +365,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Opti
     roots = [_root_gradient(t, g, create_graph, "grad()") for t, g in zip(outputs, grad_outputs)]
     targets = {(t._node if t._node is not None else t): None for t in inputs}
     got = _run(outputs, roots, retain_graph, create_graph, targets)
-    result = []
+    result: List[Any] = []
     for i, t in enumerate(inputs):
         g = got[t._node if t._node is not None else t]
         if g is None:

@@ -103,6 +103,20 @@ class Function(versions.Versioned):
     __slots__ = ("_in0", "_in1", "needs_input_grad", "saved", "out", "seq", "xp", "meta",
                  "scope", "__weakref__")
 
+    # NOTE: the slots' types, for type checkers (an annotation without a value adds no class
+    # attribute, so it does not clash with the slots). ``seq`` and ``out`` are set only on a
+    # recorded node, ``scope`` only when a module was running, ``xp`` and ``meta`` by the engine.
+    _in0: Any
+    _in1: Any
+    needs_input_grad: Tuple[bool, ...]
+    saved: Any    # the tuple forward saved; None once backward freed it (retain_graph=False)
+    saved_tensors: Tuple[Any, ...]  # the ``saved`` slot under its PyTorch name (see below)
+    out: Any      # the output array; None once freed, its Tensor during a create_graph backward
+    seq: int      # the recording time (versions.tick): the engine's topological order
+    xp: Any       # the namespace backward rules compute with (see xp.py)
+    meta: Tuple[Any, Any]  # (shape, dtype) of a freed output, for the tape and drawings
+    scope: Any    # the innermost nn.Module whose forward recorded the node
+
     #: ops whose output shares memory with their first input (reshape, transpose, basic indexing)
     is_view = False
 
@@ -157,6 +171,8 @@ class Function(versions.Versioned):
         """
         node = _new(cls)
         n = len(args)
+        arrays: Any  # NOTE: typing only (no runtime cost): tuples on the fast paths, lists below
+        needs: Any
         if n == 2 and args[0].__class__ is Tensor:
             # NOTE: fast paths for a Tensor and a second argument (x + y, x * 2: most ops) and
             # for one Tensor (exp, relu, sum, reshape): the loop below, unrolled. Measured alone
@@ -229,7 +245,7 @@ class Function(versions.Versioned):
 
 #: what ``forward`` passed to ``save_for_backward``, in order (the ``saved`` slot under its
 #: PyTorch name; a slot, not a property, since every backward reads it)
-Function.saved_tensors = Function.saved  # type: ignore[attr-defined]
+Function.saved_tensors = vars(Function)["saved"]
 
 
 def _as_array(cls: type, out: Any) -> np.ndarray:

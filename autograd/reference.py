@@ -30,7 +30,7 @@ checks that this walk and that engine give the same gradients for every op.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Type
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from autograd.tensor import Tensor
 from autograd.xp import NP
 
 
-def apply(op: type, *inputs: Any, **options: Any) -> Tensor:
+def apply(op: Type[Function], *inputs: Any, **options: Any) -> Tensor:
     """Run ``op.forward`` on the inputs' arrays; record a node if an input requires grad."""
     node = object.__new__(op)
     node.parents = tuple(x._node or x if isinstance(x, Tensor) else x for x in inputs)

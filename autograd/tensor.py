@@ -7,7 +7,7 @@ named methods (``exp``, ``sum``, ``reshape``, ...) live in ``tensor_methods.py``
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -15,6 +15,9 @@ import autograd  # NOTE: the engine, called by backward() at run time (it import
 from autograd import versions
 from autograd.dtypes import as_array, is_floating
 from autograd.tensor_methods import TensorMethods
+
+if TYPE_CHECKING:  # NOTE: function.py imports this module
+    from autograd.function import Function
 
 _new = object.__new__
 
@@ -34,6 +37,11 @@ class Tensor(TensorMethods, versions.Versioned):
     # the lazily created __dict__ with class-level defaults, so making a Tensor
     # stays cheap.
     __slots__ = ("_data", "_node", "_rg", "_grad", "__dict__", "__weakref__")
+    # the slots' types, for type checkers (annotations without values add no class attributes)
+    _data: np.ndarray
+    _node: Optional[Function]  # the node that made it; None for a leaf
+    _rg: bool
+    _grad: Optional[Tensor]
     __array_ufunc__ = None  # so `ndarray + Tensor` calls Tensor.__radd__
     __array_priority__ = 1000
 

@@ -169,7 +169,7 @@ class MathMethods:
         """The matrix product ``self @ other`` (numpy's rules for 1-D and batched operands)."""
         return _ops.matmul(self, other)
 
-    def dot(self, other: ArrayLike) -> Tensor:
+    def dot(self, other: Tensor) -> Tensor:
         """The inner product of two 1-D tensors."""
         return _ops.dot(self, other)
 

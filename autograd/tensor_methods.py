@@ -127,7 +127,7 @@ class TensorMethods(ShapeMethods, MathMethods):
         return self  # type: ignore[return-value]  # NOTE: self is always a Tensor
 
     def __abs__(self) -> Tensor:
-        return _ops.abs(self)
+        return _ops.abs(self)  # type: ignore[arg-type]  # NOTE: self is always a Tensor
 
     # -- comparisons and logic (no gradient) ----------------------------------------------------
     def _compare(self, other: Any, fn: Callable[[Any, Any], Any]) -> Tensor:
@@ -248,7 +248,7 @@ class TensorMethods(ShapeMethods, MathMethods):
                     f"setitem: a leaf tensor that requires grad (shape {self.shape}) cannot be changed "
                     "in place while ops are recorded; wrap the update in `with ag.no_grad():`"
                 )
-            self._adopt(_ops.setitem(self, index, value))
+            self._adopt(_ops.setitem(self, index, value))  # type: ignore[arg-type]  # NOTE: self is a Tensor
             return
         idx, _, _ = _ops.index.normalize_index(index, "setitem")
         self._data[idx] = _raw(value)

@@ -43,6 +43,12 @@ class Versioned:
 
     __slots__ = ("_ver", "_stamp", "_vown")
 
+    # NOTE: the slots' types, for type checkers (an annotation without a value adds no class
+    # attribute, so it does not clash with the slots)
+    _ver: int
+    _stamp: int
+    _vown: Any  # None (its own owner), the owner, or a weak reference to it
+
 
 def owner(x: Versioned) -> Versioned:
     """Who counts in-place writes to ``x``'s memory: the leaf or node that made the array it views."""

@@ -55,9 +55,9 @@ def _sign(x: Tensor) -> Tensor:
 def _expand_dims(x: Tensor, axis: _Any) -> Tensor:
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     nd = x.ndim + len(axes)
-    axes = {a % nd for a in axes}
+    new = {a % nd for a in axes}  # the positions of the new axes
     it = iter(x.shape)
-    return reshape(x, tuple(1 if i in axes else next(it) for i in range(nd)))
+    return reshape(x, tuple(1 if i in new else next(it) for i in range(nd)))
 
 
 def _txp_transpose(x: Tensor, axes: _Any = None) -> Tensor:

@@ -1,7 +1,7 @@
 """Arithmetic: + - * / ** and negation."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Type
 
 import numpy as np
 
@@ -99,7 +99,7 @@ def _binary(cls: type, x: Any, y: Any) -> Tensor:
     return _binary_checked(cls, x, y)
 
 
-def _binary_checked(cls: type, x: Any, y: Any) -> Tensor:
+def _binary_checked(cls: Type[Function], x: Any, y: Any) -> Tensor:
     try:
         return cls.apply(x, y)
     except ValueError as e:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import string
-from typing import Any, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
@@ -56,7 +56,7 @@ class Einsum(Function):
     def backward(self, g: Array) -> Grads:
         ops, (ins, out) = self.saved_tensors[:-1], self.saved_tensors[-1]
         xp = self.xp
-        grads = []
+        grads: List[Any] = []
         for i, (sub, op) in enumerate(zip(ins, ops)):
             if not self.needs_input_grad[i]:
                 grads.append(None)
@@ -118,7 +118,7 @@ def _parse_einsum(subscripts: str, shapes: List[tuple]) -> Tuple[List[str], str]
             raise ValueError(f"einsum: subscript '{t}' does not match an operand of shape {sh}")
         new_ins.append(t)
     if out is None:
-        counts = {}
+        counts: Dict[str, int] = {}
         for c in "".join(new_ins):
             counts[c] = counts.get(c, 0) + 1
         out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))

@@ -1,16 +1,17 @@
 """Reductions over axes: sum, max, min, prod, logsumexp (primitives); mean, var, std (composed)."""
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 import numpy as np
 
 from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor, _make
 
-_add_reduce = np.add.reduce
+_add_reduce: Any = np.add.reduce  # NOTE: Any: numpy's stubs type no positional out=None
 
 Axis = Union[None, int, Sequence[int]]
+_A = TypeVar("_A", bound=Axis)  # an axis argument's own type (argmax takes one int)
 
 
 def normalize_axis(axis: Axis, ndim: int, op: str) -> Optional[Tuple[int, ...]]:
@@ -29,7 +30,7 @@ def normalize_axis(axis: Axis, ndim: int, op: str) -> Optional[Tuple[int, ...]]:
     return tuple(sorted(out)) if ndim else None
 
 
-def _pick_axis(axis: Axis, dim: Axis) -> Axis:
+def _pick_axis(axis: _A, dim: _A) -> _A:
     if dim is not None:
         if axis is not None:
             raise TypeError("give axis= or its alias dim=, not both")
@@ -155,7 +156,7 @@ class LogSumExp(Function):
         return (gk * xp.exp(x - zk),)
 
 
-def _reduce(cls: type, x: Tensor, axis: Axis, keepdims: bool, name: str) -> Tensor:
+def _reduce(cls: Type[Function], x: Tensor, axis: Axis, keepdims: bool, name: str) -> Tensor:
     axes = normalize_axis(axis, x.ndim, name)
     return cls.apply(x, axis=axes, keepdims=keepdims)
 

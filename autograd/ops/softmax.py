@@ -43,7 +43,7 @@ class LogSoftmax(Function):
         return (g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True),)
 
 
-def _axis(x: Tensor, axis: Optional[int], dim: Optional[int], op: str) -> int:
+def _axis(x: Tensor, axis: Optional[int], dim: Optional[int], op: str) -> Optional[int]:
     a = dim if dim is not None else axis
     if a is None:
         a = -1

@@ -184,7 +184,7 @@ def draw_graph(*tensors: Tensor, params: Union[Mapping[str, Tensor], Iterable, N
             plan.add(unit.cluster, "node", f"op_{k}", label, style="rounded,filled",
                      fillcolor=OP_FILL, **{"class": "op"})
         if show_tensor:
-            value = n.out  # type: ignore[attr-defined]
+            value = n.out
             if value is None and out_t is not None:
                 value = out_t.data
             name = (out_t.name if out_t is not None and out_t.name else f"v{k}")
@@ -292,10 +292,10 @@ def _leaf_names(nodes: List[Function], leaves: List[Tensor], pnames: Dict[int, s
 
 def _saved_edges(plan: Any, n: Function, index: Dict[int, int], leaf_ids: Dict[int, str]) -> None:
     k = index[id(n)]
-    sources = {id(n.out): f"v_{k}"} if n.out is not None else {}  # type: ignore[attr-defined]
+    sources = {id(n.out): f"v_{k}"} if n.out is not None else {}
     for p in n.parents:
-        if isinstance(p, Function) and p.out is not None and id(p) in index:  # type: ignore[attr-defined]
-            sources[id(p.out)] = f"v_{index[id(p)]}"  # type: ignore[attr-defined]
+        if isinstance(p, Function) and p.out is not None and id(p) in index:
+            sources[id(p.out)] = f"v_{index[id(p)]}"
         elif isinstance(p, Tensor) and id(p) in leaf_ids:
             sources[id(p.data)] = leaf_ids[id(p)]
     for i, s in enumerate(n.saved):

@@ -60,7 +60,7 @@ def computed_grads(out: Tensor) -> Dict[Any, np.ndarray]:
                    if isinstance(p, Tensor) and p.requires_grad}.values())
     # NOTE: the graph keeps each node's output array, not its Tensor; a Tensor made for the
     # node stands for that output, since the engine knows a non-leaf tensor by its node
-    outputs = [_make(n.out, n, True) for n in nodes]  # type: ignore[attr-defined]
+    outputs = [_make(n.out, n, True) for n in nodes]
     # NOTE: a drawing must not change state: the hooks that store retained grads (retain_grad)
     # are set aside for the call, so drawing twice does not add to any .grad
     set_aside = []

@@ -191,7 +191,7 @@ def plan_units(nodes: List[Function], max_nodes: int, grouping: Optional[Groupin
             unit = Unit(True, ".".join(p) or None)
             units.append(unit)
         unit.ops.append(n)
-        unit.last = n.seq  # type: ignore[attr-defined]  # NOTE: a Function slot set by apply
+        unit.last = n.seq  # NOTE: a Function slot set by apply
     # NOTE: cut from the input end: the ops nearest the output are usually what one looks at
     units.sort(key=lambda u: u.last, reverse=True)
     kept, cut = units[:max_nodes], units[max_nodes:]

@@ -132,7 +132,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         if attn_mask is not None:
             raise RuntimeError(f"{op}: pass either attn_mask or is_causal=True, not both")
         attn_mask = causal_mask(L, S)
-    mask = None
+    mask: Union[Tensor, np.ndarray, None] = None
     if attn_mask is not None:
         a = _mask_array(attn_mask)
         batch = np.broadcast_shapes(query.shape[:-2], key.shape[:-2])

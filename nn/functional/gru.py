@@ -7,7 +7,7 @@ For each step t, with ``weight_ih`` (3H, I) and ``weight_hh`` (3H, H)::
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, List, Optional
 
 import numpy as np
 
@@ -116,6 +116,8 @@ def recorded_gru_bptt(g: Tensor, x: Tensor, h0: Optional[Tensor], w_ih: Tensor, 
         n = ag.tanh(xi[t][:, 2 * H:] + r * hn)
         steps.append((r, z, n, hn, h))
         h = n + z * (h - n)
+    dxs: List[Any]   # per step dL/d(input share), filled backwards
+    dhhs: List[Any]  # per step dL/d(h @ w_hh^T + b_hh)
     dh, dxs, dhhs = None, [None] * T, [None] * T
     for t in range(T - 1, -1, -1):
         r, z, n, hn, h_prev = steps[t]

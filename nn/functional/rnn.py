@@ -9,7 +9,7 @@ Gates follow PyTorch's order and layout: ``weight_ih`` is (4H, I), ``weight_hh``
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import numpy as np
 
@@ -111,7 +111,7 @@ class LSTMFn(Function):
         gx = np.matmul(dA2, w_ih).reshape(x.shape) if need[0] else None
         gwih = np.matmul(dA2.T, x.reshape(T * B, -1)) if need[3] else None
         gwhh = np.matmul(dA2.T, buf[:T].reshape(T * B, H)) if need[4] else None
-        db = dA2.sum(axis=0) if (need[5] or need[6]) else None
+        db: Any = dA2.sum(axis=0) if (need[5] or need[6]) else None  # NOTE: None only when unused
         return (gx, dh if need[1] else None, dc if need[2] else None, gwih, gwhh,
                 db if need[5] else None,
                 # NOTE: a copy: two leaves must not share one gradient array (accumulation is in place)
@@ -127,6 +127,8 @@ def recorded_bptt(g: Tensor, x: Tensor, h0: Optional[Tensor], c0: Optional[Tenso
     H = w_hh.shape[1]
     h = ag.zeros(B, H, dtype=x.dtype) if h0 is None else h0
     c = ag.zeros(B, H, dtype=x.dtype) if c0 is None else c0
+    steps: List[Tuple[Tensor, ...]]  # per step (i, f, g, o, c_prev, h_prev, tanh(c))
+    das: List[Any]                   # per step dL/d(gate pre-activations), filled backwards
     xi, w_hhT, steps = input_share("LSTM", x, w_ih, b_ih, b_hh), w_hh.T, []
     for t in range(T):
         a = xi[t] + h @ w_hhT

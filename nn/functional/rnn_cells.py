@@ -15,12 +15,12 @@ Every op here is differentiable again, so these steps support ``backward(create_
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 import autograd as ag
 from autograd import Tensor
 
-State = object  # a Tensor (RNN, GRU) or a pair of Tensors (LSTM)
+State = Union[Tensor, Tuple[Tensor, Tensor]]  # a Tensor (RNN, GRU) or a pair (h, c) (LSTM)
 
 
 def rnn_step(xi: Tensor, h: Tensor, w_hhT: Tensor, b_hh: Optional[Tensor] = None,
@@ -58,7 +58,7 @@ def gru_step(xi: Tensor, h: Tensor, w_hhT: Tensor, b_hh: Optional[Tensor] = None
 
 
 #: mode -> (number of gate blocks, the step, whether b_hh folds into the input share)
-CELLS = {
+CELLS: Dict[str, Tuple[int, Callable[..., Any], bool]] = {
     "RNN_TANH": (1, rnn_step, True),
     "RNN_RELU": (1, rnn_relu_step, True),
     "LSTM": (4, lstm_step, True),

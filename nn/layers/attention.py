@@ -44,6 +44,9 @@ class MultiheadAttention(Module):
     ((3, 5, 8), (3, 5, 5))
     """
 
+    bias_k: Optional[Parameter]  # None unless add_bias_kv
+    bias_v: Optional[Parameter]
+
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
                  add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: Optional[int] = None,
                  vdim: Optional[int] = None, batch_first: bool = False, dtype: Any = ag.float32) -> None:
@@ -97,7 +100,7 @@ class MultiheadAttention(Module):
             init.zeros_(self.out_proj.bias)
         if self.bias_k is not None:
             init.xavier_normal_(self.bias_k)
-            init.xavier_normal_(self.bias_v)
+            init.xavier_normal_(self.bias_v)  # type: ignore[arg-type]  # NOTE: set with bias_k
 
     def _name(self) -> str:
         return f"MultiheadAttention(embed_dim={self.embed_dim}, num_heads={self.num_heads})"
@@ -191,7 +194,8 @@ class MultiheadAttention(Module):
         if not batched:
             q, k, v = q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0)
         if self.bias_k is not None:
-            k, v = (self._append_step(t, b, first) for t, b in ((k, self.bias_k), (v, self.bias_v)))
+            k, v = (self._append_step(t, b, first)  # type: ignore[arg-type]  # NOTE: set with bias_k
+                    for t, b in ((k, self.bias_k), (v, self.bias_v)))
         # (N, T, E) or (T, N, E) -> (N, H, T, D): split the features into heads, heads before time
         order = (0, 2, 1, 3) if first else (1, 2, 0, 3)
         q, k, v = (t.reshape(t.shape[:2] + (H, D)).permute(*order) for t in (q, k, v))

@@ -34,6 +34,12 @@ def sinusoidal_table(max_len: int, d_model: int) -> np.ndarray:
 
 
 class _Positional(Module):
+    # set by the subclasses' __init__ (declared here for the type checker)
+    d_model: int
+    max_len: int
+    batch_first: bool
+    dropout: Dropout
+
     def _table(self) -> Tensor:
         raise NotImplementedError
 
@@ -70,6 +76,8 @@ class SinusoidalPositionalEncoding(_Positional):
     tensor([[0.0000, 1.0000, 0.0000, 1.0000],
             [0.8415, 0.5403, 0.0100, 0.9999]])
     """
+
+    pe: Tensor  # the buffer, registered in __init__
 
     def __init__(self, d_model: int, max_len: int = 5000, dropout: float = 0.0,
                  batch_first: bool = False, dtype: Any = ag.float32) -> None:

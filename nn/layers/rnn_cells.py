@@ -16,6 +16,10 @@ class _CellBase(Module):
     """Parameters ``weight_ih`` (G*H, I), ``weight_hh`` (G*H, H), ``bias_ih``, ``bias_hh`` (G*H,),
     drawn from U(-1/sqrt(H), 1/sqrt(H)); input (B, I) or unbatched (I,)."""
 
+    # registered in __init__ by name, None when bias=False (declared for the type checker)
+    bias_ih: Optional[Parameter]
+    bias_hh: Optional[Parameter]
+
     def __init__(self, mode: str, input_size: int, hidden_size: int, bias: bool, dtype: Any) -> None:
         super().__init__()
         self.mode, self.bias = mode, bool(bias)
@@ -54,7 +58,7 @@ class _CellBase(Module):
         want = (input.shape[0], self.hidden_size) if batched else (self.hidden_size,)
         lstm = self.mode == "LSTM"
         if hx is None:
-            z = ag.zeros(*want, dtype=input.dtype)
+            z: Any = ag.zeros(*want, dtype=input.dtype)  # NOTE: Any (typing): hx is z or (z, z)
             hx = (z, z) if lstm else z
         elif lstm and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
             raise TypeError(f"{self._who()}: hx must be a tuple (h, c) of Tensors of shape {want}, "
@@ -68,7 +72,7 @@ class _CellBase(Module):
         if not batched:
             input = input.unsqueeze(0)
             hx = tuple(s.unsqueeze(0) for s in hx) if lstm else hx.unsqueeze(0)
-        out = cell(self.mode, input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        out: Any = cell(self.mode, input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         if not batched:
             out = tuple(s[0] for s in out) if lstm else out[0]
         return out

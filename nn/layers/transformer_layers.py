@@ -122,6 +122,14 @@ class TransformerDecoderLayer(_Block):
     (4, 2, 8)
     """
 
+    # set in __init__ by the loops over 1, 2, 3 (declared for the type checker)
+    norm1: LayerNorm
+    norm2: LayerNorm
+    norm3: LayerNorm
+    dropout1: Dropout
+    dropout2: Dropout
+    dropout3: Dropout
+
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
                  activation: Activation = "relu", layer_norm_eps: float = 1e-5, batch_first: bool = False,
                  norm_first: bool = False, bias: bool = True, dtype: Any = ag.float32) -> None:
