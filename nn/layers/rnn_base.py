@@ -8,7 +8,6 @@ The computation is the shared driver ``nn.functional.recurrent.run_layers``.
 """
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -16,14 +15,13 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from nn import init
 from nn.functional.recurrent import Weights, run_layers
 from nn.functional.rnn_cells import CELLS
-from nn.module import Module
+from nn.layers.rnn_cells import RecurrentModule
 from nn.parameter import Parameter
 
 
-class RNNBase(Module):
+class RNNBase(RecurrentModule):
     """The common layer of ``RNN``, ``LSTM``, ``GRU``; ``mode`` picks the cell (see ``rnn_cells``).
 
     >>> import autograd as ag
@@ -66,15 +64,6 @@ class RNNBase(Module):
 
     def _suffixes(self) -> Tuple[str, ...]:
         return ("", "_reverse")[:self.num_directions]
-
-    def reset_parameters(self) -> None:
-        """Redraw every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        bound = 1 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            init.uniform_(p, -bound, bound)
-
-    def _who(self) -> str:
-        return f"{type(self).__name__}(input_size={self.input_size}, hidden_size={self.hidden_size})"
 
     def _weights(self) -> List[Weights]:
         return [tuple(getattr(self, f"{w}_l{k}{s}") for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))

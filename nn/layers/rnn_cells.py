@@ -12,7 +12,23 @@ from nn.module import Module
 from nn.parameter import Parameter
 
 
-class _CellBase(Module):
+class RecurrentModule(Module):
+    """What every recurrent layer and cell shares: PyTorch's init and the name its errors give."""
+
+    input_size: int
+    hidden_size: int
+
+    def reset_parameters(self) -> None:
+        """Redraw every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        bound = 1 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -bound, bound)
+
+    def _who(self) -> str:
+        return f"{type(self).__name__}(input_size={self.input_size}, hidden_size={self.hidden_size})"
+
+
+class _CellBase(RecurrentModule):
     """Parameters ``weight_ih`` (G*H, I), ``weight_hh`` (G*H, H), ``bias_ih``, ``bias_hh`` (G*H,),
     drawn from U(-1/sqrt(H), 1/sqrt(H)); input (B, I) or unbatched (I,)."""
 
@@ -35,15 +51,6 @@ class _CellBase(Module):
             else:
                 self.register_parameter(name, None)
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """Redraw every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
-        bound = 1 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            init.uniform_(p, -bound, bound)
-
-    def _who(self) -> str:
-        return f"{type(self).__name__}(input_size={self.input_size}, hidden_size={self.hidden_size})"
 
     def _step(self, input: Tensor, hx: Any) -> Any:
         if not isinstance(input, Tensor) or input.ndim not in (1, 2):
