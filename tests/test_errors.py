@@ -50,22 +50,22 @@ def test_second_backward_through_a_freed_graph_names_the_op():
 
 
 def test_reshape_to_incompatible_shape():
-    with pytest.raises(ValueError, match=r"reshape: cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4,\)"):
+    with pytest.raises(RuntimeError, match=r"reshape\(\): cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape \(4,\)"):
         ag.ones(2, 3).reshape(4)
 
 
 def test_axis_out_of_range():
-    with pytest.raises(ValueError, match="sum: axis 2 is out of range for a tensor with 2 dimensions"):
+    with pytest.raises(IndexError, match=r"sum\(\): dim 2 is out of range for a 2-D tensor \(valid -2..1\)"):
         ag.ones(2, 3).sum(axis=2)
 
 
 def test_cat_with_mismatched_shapes():
-    with pytest.raises(ValueError, match=r"cat: shapes \[\(2, 3\), \(2, 4\)\] differ outside axis 0"):
+    with pytest.raises(RuntimeError, match=r"cat\(\): shapes \[\(2, 3\), \(2, 4\)\] differ outside axis 0"):
         ag.cat([ag.ones(2, 3), ag.ones(2, 4)])
 
 
 def test_stack_with_different_shapes():
-    with pytest.raises(ValueError, match="stack: all tensors must have the same shape"):
+    with pytest.raises(RuntimeError, match=r"stack\(\): all tensors must have the same shape"):
         ag.stack([ag.ones(2), ag.ones(3)])
 
 
@@ -80,7 +80,7 @@ def test_index_out_of_bounds_names_the_shape():
 
 
 def test_broadcast_to_impossible_shape():
-    with pytest.raises(ValueError, match=r"broadcast_to: a tensor of shape \(3,\) cannot be broadcast to \(2, 4\)"):
+    with pytest.raises(RuntimeError, match=r"broadcast_to\(\): a tensor of shape \(3,\) cannot be broadcast to \(2, 4\)"):
         ag.ones(3).broadcast_to((2, 4))
 
 

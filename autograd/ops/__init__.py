@@ -20,10 +20,11 @@ from autograd.ops.linalg import Einsum, MatMul, dot, einsum, matmul, outer
 from autograd.ops.reduce import (LogSumExp, Max, Min, Prod, Sum, argmax, argmin, logsumexp, max,
                                  mean, min, prod, std, sum, var)
 from autograd.ops.select import Maximum, Minimum, Where, maximum, minimum, where
-from autograd.ops.shape import (BroadcastTo, Cat, Flip, Pad, Reshape, Transpose, broadcast_to, cat,
-                                chunk, concatenate, expand, expand_dims, flatten, flip, moveaxis,
-                                pad, permute, repeat, reshape, split, squeeze, stack, swapaxes,
-                                swapdims, tile, transpose, unsqueeze, view)
+from autograd.ops.join import cat, chunk, concatenate, split, stack
+from autograd.ops.shape import (BroadcastTo, Cat, Flip, Pad, Reshape, Transpose, broadcast_to,
+                                expand, expand_dims, flatten, flip, moveaxis, pad, permute, repeat,
+                                reshape, squeeze, swapaxes, swapdims, tile, transpose, unsqueeze,
+                                view)
 from autograd.ops.softmax import LogSoftmax, Softmax, log_softmax, softmax
 from autograd.tensor import Tensor, _make
 

@@ -1,33 +1,24 @@
 """Reductions over axes: sum, max, min, prod, logsumexp (primitives); mean, var, std (composed)."""
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Optional, Tuple, Type, TypeVar
 
 import numpy as np
 
+from autograd.axes import Axis, normalise_axes, normalise_axis
 from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor, _make
 
 _add_reduce: Any = np.add.reduce  # NOTE: Any: numpy's stubs type no positional out=None
 
-Axis = Union[None, int, Sequence[int]]
 _A = TypeVar("_A", bound=Axis)  # an axis argument's own type (argmax takes one int)
 
 
-def normalize_axis(axis: Axis, ndim: int, op: str) -> Optional[Tuple[int, ...]]:
-    """Turn ``axis`` (None, an int or a sequence, negatives allowed) into a sorted tuple."""
-    if axis is None:
-        return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    limit = ndim if ndim else 1  # NOTE: a 0-d tensor accepts axis 0 or -1, as in PyTorch
-    out = []
-    for a in axes:
-        if not -limit <= a < limit:
-            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
-        out.append(int(a) % limit)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(out)) if ndim else None
+def _reduce_axes(axis: Axis, ndim: int, op: str) -> Optional[Tuple[int, ...]]:
+    """``axis`` (None, an int or a sequence) checked by ``normalise_axes``, as a sorted tuple;
+    None for every axis and for a 0-d tensor (whose only axis is 0 or -1)."""
+    axes = normalise_axes(axis, ndim, op)
+    return None if axes is None or not ndim else tuple(sorted(axes))
 
 
 def _pick_axis(axis: _A, dim: _A) -> _A:
@@ -157,7 +148,7 @@ class LogSumExp(Function):
 
 
 def _reduce(cls: Type[Function], x: Tensor, axis: Axis, keepdims: bool, name: str) -> Tensor:
-    axes = normalize_axis(axis, x.ndim, name)
+    axes = _reduce_axes(axis, x.ndim, name)
     return cls.apply(x, axis=axes, keepdims=keepdims)
 
 
@@ -229,7 +220,7 @@ def mean(x: Tensor, axis: Axis = None, keepdims: bool = False, *, dim: Axis = No
     >>> ag.mean(ag.tensor([1.0, 2.0, 3.0, 6.0]))
     tensor(3.)
     """
-    axes = normalize_axis(_pick_axis(axis, dim), x.ndim, "mean")
+    axes = _reduce_axes(_pick_axis(axis, dim), x.ndim, "mean")
     keep = keepdims if keepdim is None else keepdim
     n = _count(x, axes)
     return Sum.apply(x, axis=axes, keepdims=keep) * (1.0 / n if n else float("nan"))
@@ -253,7 +244,7 @@ def var(x: Tensor, axis: Axis = None, ddof: int = 0, keepdims: bool = False, *, 
         ddof = correction
     if unbiased is not None:
         ddof = 1 if unbiased else 0
-    axes = normalize_axis(_pick_axis(axis, dim), x.ndim, "var")
+    axes = _reduce_axes(_pick_axis(axis, dim), x.ndim, "var")
     keep = keepdims if keepdim is None else keepdim
     n = _count(x, axes)
     centered = x - mean(x, axis=axes, keepdims=True)
@@ -274,6 +265,16 @@ def std(x: Tensor, axis: Axis = None, ddof: int = 0, keepdims: bool = False, *, 
                     keepdim=keepdim))
 
 
+def _arg_reduce(fn: Any, x: Tensor, axis: Optional[int], dim: Optional[int], keepdims: bool,
+                keepdim: Optional[bool], op: str) -> Tensor:
+    ax = _pick_axis(axis, dim)
+    a = None if ax is None else normalise_axis(ax, x.ndim, op)
+    keep = keepdims if keepdim is None else keepdim
+    if a is not None and x.ndim == 0:
+        a = None  # NOTE: the one axis (0 or -1) of a 0-d tensor: numpy knows no axis there
+    return _make(np.asarray(fn(x._data, axis=a, keepdims=keep)), None, False)
+
+
 def argmax(x: Tensor, axis: Optional[int] = None, keepdims: bool = False, *, dim: Optional[int] = None,
            keepdim: Optional[bool] = None) -> Tensor:
     """Index of the maximum (int64, no gradient).
@@ -282,14 +283,10 @@ def argmax(x: Tensor, axis: Optional[int] = None, keepdims: bool = False, *, dim
     >>> ag.argmax(ag.tensor([1.0, 3.0, 2.0]))
     tensor(1, dtype=int64)
     """
-    ax = _pick_axis(axis, dim)
-    return _make(np.asarray(np.argmax(x._data, axis=ax, keepdims=keepdims if keepdim is None else keepdim)),
-                 None, False)
+    return _arg_reduce(np.argmax, x, axis, dim, keepdims, keepdim, "argmax")
 
 
 def argmin(x: Tensor, axis: Optional[int] = None, keepdims: bool = False, *, dim: Optional[int] = None,
            keepdim: Optional[bool] = None) -> Tensor:
     """Index of the minimum (int64, no gradient)."""
-    ax = _pick_axis(axis, dim)
-    return _make(np.asarray(np.argmin(x._data, axis=ax, keepdims=keepdims if keepdim is None else keepdim)),
-                 None, False)
+    return _arg_reduce(np.argmin, x, axis, dim, keepdims, keepdim, "argmin")

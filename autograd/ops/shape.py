@@ -5,7 +5,9 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from autograd.axes import normalise_axes, normalise_axis
 from autograd.function import Array, Function, Grads
+from autograd.shape_args import check_reshape, int_sizes, size_args
 from autograd.tensor import Tensor
 
 
@@ -93,12 +95,6 @@ class Flip(Function):
 
 # -- functions ----------------------------------------------------------------------------
 
-def _shape_args(shape: tuple) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
-
-
 def reshape(x: Tensor, *shape: Any) -> Tensor:
     """Give ``x`` a new shape with the same number of elements (-1 is inferred).
 
@@ -106,12 +102,9 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     >>> ag.reshape(ag.arange(6.0), (2, 3)).shape
     (2, 3)
     """
-    shape = _shape_args(shape)
-    try:
-        return Reshape.apply(x, shape=shape)
-    except ValueError:
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
-                         f"into shape {shape}") from None
+    shape = int_sizes(size_args(shape), "reshape")
+    check_reshape(x.shape, shape)
+    return Reshape.apply(x, shape=shape)
 
 
 view = reshape
@@ -124,11 +117,13 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     >>> ag.flatten(ag.zeros(2, 3, 4), 1).shape
     (2, 12)
     """
+    s = normalise_axis(start_dim, x.ndim, "flatten", "start_dim")
+    e = normalise_axis(end_dim, x.ndim, "flatten", "end_dim")
     if x.ndim == 0:
         return reshape(x, (1,))
-    s, e = start_dim % x.ndim, end_dim % x.ndim
     if s > e:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
+        raise RuntimeError(f"flatten(): start_dim {start_dim} comes after end_dim {end_dim} "
+                           f"for a tensor of shape {x.shape}")
     return reshape(x, x.shape[:s] + (-1,) + x.shape[e + 1:])
 
 
@@ -139,35 +134,48 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     >>> ag.permute(ag.zeros(2, 3, 4), 2, 0, 1).shape
     (4, 2, 3)
     """
-    dims = _shape_args(dims)
-    if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
-        raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} axes of shape {x.shape}")
-    return Transpose.apply(x, axes=tuple(d % x.ndim for d in dims))
+    dims = size_args(dims)
+    if len(dims) != x.ndim:
+        raise RuntimeError(f"permute(): got {len(dims)} dims {dims} for a {x.ndim}-D tensor of shape "
+                           f"{x.shape}; give each of its axes once")
+    axes = normalise_axes(dims, x.ndim, "permute")
+    return Transpose.apply(x, axes=axes if x.ndim else ())
 
 
 def transpose(x: Tensor, *axes: Any) -> Tensor:
-    """No axes: reverse them (numpy); two ints: swap those two (PyTorch); a permutation: apply it.
+    """Two ints: swap those two axes (PyTorch, any number of dimensions); no axes: reverse them
+    (numpy); one tuple or three or more ints: apply that permutation (numpy).
 
     >>> import autograd as ag
     >>> ag.transpose(ag.zeros(2, 3, 4), 0, 2).shape
     (4, 3, 2)
+    >>> ag.transpose(ag.zeros(2, 3), 0, 1).shape
+    (3, 2)
     """
     if not axes:
         return Transpose.apply(x, axes=tuple(range(x.ndim))[::-1])
-    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes) and x.ndim != 2:
-        return swapaxes(x, axes[0], axes[1])
+    if len(axes) == 2:
+        return _swap(x, axes[0], axes[1], "transpose")
     return permute(x, *axes)
 
 
-def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes (``swapdims`` in PyTorch)."""
-    nd = x.ndim
-    for a in (axis1, axis2):
-        if not -nd <= a < nd:
-            raise ValueError(f"swapaxes: axis {a} is out of range for shape {x.shape}")
-    perm = list(range(nd))
-    perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
+def _swap(x: Tensor, axis1: int, axis2: int, op: str) -> Tensor:
+    a = normalise_axis(axis1, x.ndim, op, "dim0")
+    b = normalise_axis(axis2, x.ndim, op, "dim1")
+    perm = list(range(x.ndim))
+    if x.ndim:
+        perm[a], perm[b] = perm[b], perm[a]
     return Transpose.apply(x, axes=tuple(perm))
+
+
+def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
+    """Exchange two axes (``swapdims`` in PyTorch).
+
+    >>> import autograd as ag
+    >>> ag.swapaxes(ag.zeros(2, 3, 4), 0, -1).shape
+    (4, 3, 2)
+    """
+    return _swap(x, axis1, axis2, "swapaxes")
 
 
 swapdims = swapaxes
@@ -175,8 +183,11 @@ swapdims = swapaxes
 
 def moveaxis(x: Tensor, source: int, destination: int) -> Tensor:
     """Move one axis to a new position (numpy's ``moveaxis``)."""
+    src = normalise_axis(source, x.ndim, "moveaxis", "source")
+    dst = normalise_axis(destination, x.ndim, "moveaxis", "destination")
     perm = list(range(x.ndim))
-    perm.insert(destination % x.ndim, perm.pop(source % x.ndim))
+    if x.ndim:
+        perm.insert(dst, perm.pop(src))
     return Transpose.apply(x, axes=tuple(perm))
 
 
@@ -187,22 +198,28 @@ def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     >>> ag.broadcast_to(ag.tensor([1.0, 2.0]), (3, 2)).shape
     (3, 2)
     """
-    shape = tuple(shape)
-    try:
-        np.broadcast_shapes(x.shape, shape)
-        if np.broadcast_shapes(x.shape, shape) != shape:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to {shape}") from None
+    shape = int_sizes(tuple(shape), "broadcast_to")
+    lead = len(shape) - x.ndim
+    if lead < 0 or any(n != s and n != 1 for n, s in zip(x.shape, shape[lead:])) or min(shape, default=0) < 0:
+        raise RuntimeError(f"broadcast_to(): a tensor of shape {x.shape} cannot be broadcast to {shape}")
     return BroadcastTo.apply(x, shape=shape)
 
 
 def expand(x: Tensor, *sizes: Any) -> Tensor:
     """PyTorch's ``expand``: broadcast to ``sizes``, where -1 keeps a dimension."""
-    sizes = _shape_args(sizes)
+    sizes = int_sizes(size_args(sizes), "expand")
     lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise RuntimeError(f"expand(): {len(sizes)} sizes {sizes} for a tensor of shape {x.shape}: give "
+                           f"at least one per dimension ({x.ndim})")
+    if -1 in sizes[:lead]:
+        raise RuntimeError(f"expand(): size -1 is not allowed in a new leading dimension, got {sizes} "
+                           f"for a tensor of shape {x.shape}")
     shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-    return broadcast_to(x, shape)
+    if any(s < 0 for s in shape) or any(n != s and n != 1 for n, s in zip(x.shape, shape[lead:])):
+        raise RuntimeError(f"expand(): a tensor of shape {x.shape} cannot be expanded to {sizes}; "
+                           "only size-1 dimensions grow")
+    return BroadcastTo.apply(x, shape=shape)
 
 
 def squeeze(x: Tensor, axis: Any = None, *, dim: Any = None) -> Tensor:
@@ -216,7 +233,7 @@ def squeeze(x: Tensor, axis: Any = None, *, dim: Any = None) -> Tensor:
     if axis is None:
         shape = tuple(s for s in x.shape if s != 1)
     else:
-        axes = {a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)}
+        axes = set(normalise_axes(axis, x.ndim, "squeeze") or ())
         # NOTE: like PyTorch, naming an axis whose size is not 1 leaves it in place
         shape = tuple(s for i, s in enumerate(x.shape) if not (i in axes and s == 1))
     return Reshape.apply(x, shape=shape)
@@ -229,92 +246,11 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
     >>> ag.unsqueeze(ag.zeros(3), 0).shape
     (1, 3)
     """
-    nd = x.ndim + 1
-    if not -nd <= dim < nd:
-        raise ValueError(f"unsqueeze: dim {dim} is out of range for shape {x.shape}")
-    d = dim % nd
+    d = normalise_axis(dim, x.ndim, "unsqueeze", extra=1)
     return Reshape.apply(x, shape=x.shape[:d] + (1,) + x.shape[d:])
 
 
 expand_dims = unsqueeze
-
-
-def cat(tensors: Sequence[Any], axis: int = 0, *, dim: Optional[int] = None) -> Tensor:
-    """Join tensors along an existing axis.
-
-    >>> import autograd as ag
-    >>> ag.cat([ag.zeros(2, 3), ag.ones(1, 3)]).shape
-    (3, 3)
-    """
-    axis = dim if dim is not None else axis
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty list of tensors")
-    shapes = [np.shape(t) for t in tensors]
-    nd = len(shapes[0])
-    if not -nd <= axis < max(nd, 1) or nd == 0:
-        raise ValueError(f"cat: axis {axis} is out of range for shapes {shapes}")
-    axis %= nd
-    for s in shapes:
-        if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0])) if i != axis):
-            raise ValueError(f"cat: shapes {shapes} differ outside axis {axis}")
-    return Cat.apply(*tensors, axis=axis)
-
-
-concatenate = cat
-
-
-def stack(tensors: Sequence[Any], axis: int = 0, *, dim: Optional[int] = None) -> Tensor:
-    """Join same-shaped tensors along a new axis.
-
-    >>> import autograd as ag
-    >>> ag.stack([ag.zeros(3), ag.ones(3)]).shape
-    (2, 3)
-    """
-    axis = dim if dim is not None else axis
-    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
-    if not tensors:
-        raise ValueError("stack: expected a non-empty list of tensors")
-    shapes = {t.shape for t in tensors}
-    if len(shapes) != 1:
-        raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
-    return cat([unsqueeze(t, axis) for t in tensors], axis=axis)
-
-
-def split(x: Tensor, split_size_or_sections: Union[int, Sequence[int]], axis: int = 0, *,
-          dim: Optional[int] = None) -> List[Tensor]:
-    """PyTorch's ``split``: pieces of ``split_size`` along ``axis`` (the last may be smaller),
-    or of the given list of sizes.
-
-    >>> import autograd as ag
-    >>> [t.shape for t in ag.split(ag.zeros(5, 2), 2)]
-    [(2, 2), (2, 2), (1, 2)]
-    """
-    axis = (dim if dim is not None else axis) % x.ndim
-    n = x.shape[axis]
-    if isinstance(split_size_or_sections, (int, np.integer)):
-        if split_size_or_sections <= 0:
-            raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)]
-    else:
-        sizes = list(split_size_or_sections)
-        if sum(sizes) != n:
-            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the length of axis {axis} of {x.shape}")
-    lead = (slice(None),) * axis
-    out, start = [], 0
-    for s in sizes:
-        out.append(x[lead + (slice(start, start + s),)])
-        start += s
-    return out
-
-
-def chunk(x: Tensor, chunks: int, axis: int = 0, *, dim: Optional[int] = None) -> List[Tensor]:
-    """Split into ``chunks`` pieces of (nearly) equal size, as PyTorch's ``chunk``."""
-    axis = (dim if dim is not None else axis) % x.ndim
-    if chunks <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
-    size = -(-x.shape[axis] // chunks)
-    return split(x, max(size, 1), axis)
 
 
 def pad(x: Tensor, pad_width: Any, value: float = 0.0) -> Tensor:
@@ -348,8 +284,19 @@ def tile(x: Tensor, reps: Any) -> Tensor:
 
 
 def repeat(x: Tensor, *sizes: Any) -> Tensor:
-    """PyTorch's ``Tensor.repeat`` (the same as numpy's ``tile``)."""
-    return tile(x, _shape_args(sizes))
+    """PyTorch's ``Tensor.repeat``: numpy's ``tile``, but with at least one count per dimension.
+
+    >>> import autograd as ag
+    >>> ag.repeat(ag.zeros(2, 3), 2, 1).shape
+    (4, 3)
+    """
+    reps = int_sizes(size_args(sizes), "repeat")
+    if len(reps) < x.ndim:
+        raise RuntimeError(f"repeat(): {len(reps)} repeat counts {reps} for a tensor of shape {x.shape}; "
+                           f"give at least one per dimension ({x.ndim})")
+    if min(reps, default=0) < 0:
+        raise RuntimeError(f"repeat(): repeat counts must be non-negative, got {reps}")
+    return tile(x, reps)
 
 
 def flip(x: Tensor, axis: Any = None, *, dims: Any = None) -> Tensor:
@@ -361,5 +308,5 @@ def flip(x: Tensor, axis: Any = None, *, dims: Any = None) -> Tensor:
     """
     axis = dims if dims is not None else axis
     if axis is not None:
-        axis = tuple(a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis))
+        axis = normalise_axes(axis, x.ndim, "flip") if x.ndim else ()
     return Flip.apply(x, axis=axis)

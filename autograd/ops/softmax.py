@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from autograd.axes import normalise_axis
 from autograd.function import Array, Function, Grads
 from autograd.tensor import Tensor
 
@@ -44,13 +45,9 @@ class LogSoftmax(Function):
 
 
 def _axis(x: Tensor, axis: Optional[int], dim: Optional[int], op: str) -> Optional[int]:
-    a = dim if dim is not None else axis
-    if a is None:
-        a = -1
-    nd = x.ndim if x.ndim else 1
-    if not -nd <= a < nd:
-        raise ValueError(f"{op}: axis {a} is out of range for a tensor of shape {x.shape}")
-    return a % nd if x.ndim else None
+    a = normalise_axis(-1 if axis is None and dim is None else (dim if dim is not None else axis),
+                       x.ndim, op)
+    return a if x.ndim else None
 
 
 def softmax(x: Tensor, axis: Optional[int] = -1, *, dim: Optional[int] = None) -> Tensor:
