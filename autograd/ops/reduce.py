@@ -261,7 +261,8 @@ def std(x: Tensor, axis: Axis = None, ddof: int = 0, keepdims: bool = False, *, 
     tensor(1.)
     """
     from autograd.ops.elementwise import sqrt
-    return sqrt(var(x, axis, ddof, keepdims, dim=dim, correction=correction, unbiased=unbiased,
+    axis = _reduce_axes(_pick_axis(axis, dim), x.ndim, "std")  # NOTE: checked here, for the op's name
+    return sqrt(var(x, axis, ddof, keepdims, correction=correction, unbiased=unbiased,
                     keepdim=keepdim))
 
 
