@@ -124,11 +124,28 @@ def torch_stages(items: Tuple[Any, ...]) -> Tuple[Tuple[Any, ...], ...]:
     return tuple(first), tuple(second)
 
 
-def normalize_index(index: Any, op: str = "index") -> Tuple[Tuple[Any, ...], bool, bool]:
-    """``index`` as PyTorch reads it: its stages (``torch_stages``), whether it is basic (a view),
-    and whether it is repeat-free (so a scatter need not accumulate)."""
+def _expand_ellipsis(items: Tuple[Any, ...], ndim: int) -> Tuple[Any, ...]:
+    """``...`` as the slices it stands for. PyTorch places array dimensions by the axes between
+    the arrays, so ``x[:, [0], ..., [0]]`` on a 3-D tensor has its arrays side by side (numpy
+    counts any ``...`` as a separator)."""
+    if Ellipsis not in [it for it in items if not isinstance(it, np.ndarray)]:
+        return items
+    used = sum(it.ndim if isinstance(it, np.ndarray) and it.dtype == np.bool_ else 1
+               for it in items if it is not None and it is not Ellipsis and not isinstance(it, (bool, np.bool_)))
+    if used > ndim:
+        return items  # NOTE: too many indices: numpy's IndexError says so
+    at = next(i for i, it in enumerate(items) if not isinstance(it, np.ndarray) and it is Ellipsis)
+    rest = tuple(it for it in items[at + 1:] if isinstance(it, np.ndarray) or it is not Ellipsis)
+    return items[:at] + (slice(None),) * (ndim - used) + rest
+
+
+def normalize_index(index: Any, op: str, ndim: int) -> Tuple[Tuple[Any, ...], bool, bool]:
+    """``index`` into a tensor of ``ndim`` dimensions as PyTorch reads it: its stages
+    (``torch_stages``), whether it is basic (a view), and whether it is repeat-free (so a
+    scatter need not accumulate)."""
     # NOTE: a tuple inside the index (``a[(0, 0),]``) is a sequence of positions, like a list
     items = tuple(_index_item(it, op) for it in (index if isinstance(index, tuple) else (index,)))
+    items = _expand_ellipsis(items, ndim)
     arrays = [it for it in items if isinstance(it, (np.ndarray, bool, np.bool_))]
     int_arrays = [it for it in arrays if isinstance(it, np.ndarray) and it.dtype != np.bool_]
     # NOTE: two integer arrays together can repeat a position even if each is repeat-free,
@@ -145,7 +162,7 @@ def normalize_index(index: Any, op: str = "index") -> Tuple[Tuple[Any, ...], boo
 def assign(data: np.ndarray, stages: Tuple[Any, ...], value: Any) -> None:
     """``data[index] = value`` in place, for an index given as its stages (``normalize_index``).
 
-    >>> a = np.zeros((2, 3, 4)); assign(a, normalize_index((0, slice(None), [0, 2]))[0], np.ones((3, 2)))
+    >>> a = np.zeros((2, 3, 4)); assign(a, normalize_index((0, slice(None), [0, 2]), "setitem", 3)[0], np.ones((3, 2)))
     >>> int(a.sum())
     6
     """
@@ -167,7 +184,7 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     >>> ag.zeros(2, 3, 4)[0, :, [0, 2]].shape
     (3, 2)
     """
-    stages, basic, unique = normalize_index(index, "getitem")
+    stages, basic, unique = normalize_index(index, "getitem", x.ndim)
     try:
         if basic:
             return BasicGetItem.apply(x, index=stages[0], unique=True)
@@ -192,7 +209,7 @@ def scatter_add(shape: tuple, index: Any, g: Tensor, unique: bool = False) -> Te
 
 def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
     """A copy of ``x`` with ``[index] = value`` (PyTorch's index rules), recorded so gradients reach both."""
-    stages, _, _ = normalize_index(index, "setitem")
+    stages, _, _ = normalize_index(index, "setitem", x.ndim)
     try:
         return SetItem.apply(x, value, stages=stages)
     except (IndexError, ValueError) as e:
