@@ -108,6 +108,20 @@ def repeated_int_index(draw):
 
 
 @st.composite
+def ints_and_arrays(draw):
+    """An index mixing integers with a list (PyTorch's rule: the integers select first)."""
+    s = draw(hnp.array_shapes(min_dims=3, max_dims=3, min_side=1, max_side=3))
+    i = draw(st.integers(-s[0], s[0] - 1))
+    cols = draw(st.lists(st.integers(-s[2], s[2] - 1), min_size=1, max_size=3))
+    index = draw(st.sampled_from([(i, slice(None), cols), (i, Ellipsis, cols), (None, i, slice(None), cols)]))
+    return [draw(arrays(s, **V))], {"index": index}
+
+
+def _torch_index(x, index):
+    return x[tuple(T.tensor(it) if isinstance(it, list) else it for it in index)]
+
+
+@st.composite
 def assigned(draw):
     """x, v and an index without repeated positions (with repeats numpy keeps the last write)."""
     s = draw(any_shape(min_dims=1))
@@ -213,6 +227,7 @@ SPECS = [
     OpSpec("flip", lambda x, axis: ag.flip(x, axis), with_axes(what="flip"), ta.flip),
     OpSpec("getitem", lambda x, index: x[index], indexed(), ta.take),
     OpSpec("getitem_repeated_int_array", lambda x, index: x[index], repeated_int_index(), ta.take),
+    OpSpec("getitem_ints_and_arrays", lambda x, index: x[index], ints_and_arrays(), _torch_index),
     OpSpec("setitem_on_non_leaf", _assign, assigned(), ta.put),
     OpSpec("scatter_add", lambda g, shape, index: ag.scatter_add(shape, index, g), scatter_case(),
            lambda g, shape, index: T.zeros(shape, dtype=g.dtype).index_add(0, T.from_numpy(index % shape[0]), g)),
