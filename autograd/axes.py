@@ -67,5 +67,5 @@ def normalise_axes(axes: Axis, ndim: int, op: str, name: str = "dim") -> Optiona
     out = tuple(normalise_axis(a, ndim, op, name) for a in items)
     if len(set(out)) != len(out):
         twice = next(a for a in out if out.count(a) > 1)
-        raise RuntimeError(f"{op}(): {name} {twice} appears more than once in {tuple(axes)}")
+        raise RuntimeError(f"{op}(): {name} {twice} appears more than once in {tuple(items)}")
     return out

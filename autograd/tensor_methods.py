@@ -250,6 +250,6 @@ class TensorMethods(ShapeMethods, MathMethods):
                 )
             self._adopt(_ops.setitem(self, index, value))  # type: ignore[arg-type]  # NOTE: self is a Tensor
             return
-        stages, _, _ = _ops.index.normalize_index(index, "setitem", self.ndim)
+        stages, _, _ = _ops.index.normalize_index(index, "setitem", self._data.ndim)
         _ops.index.assign(self._data, stages, _raw(value))
         self._bump_version()
