@@ -37,8 +37,10 @@ def normalise_axis(axis: Any, ndim: int, op: str, name: str = "dim", extra: int 
     ...
     IndexError: sum(): dim 3 is out of range for a 3-D tensor (valid -3..2)
     """
-    a = _check_int(axis, op, name)
     limit = max(ndim + extra, 1)  # NOTE: a 0-d tensor accepts 0 and -1, as in PyTorch
+    if axis.__class__ is int and -limit <= axis < limit:
+        return axis % limit  # NOTE: the common case first: one class test instead of the checks below
+    a = _check_int(axis, op, name)
     if not -limit <= a < limit:
         raise IndexError(f"{op}(): {name} {a} is out of range for a {ndim}-D tensor "
                          f"(valid {-limit}..{limit - 1})")
@@ -58,6 +60,8 @@ def normalise_axes(axes: Axis, ndim: int, op: str, name: str = "dim") -> Optiona
     """
     if axes is None:
         return None
+    if axes.__class__ is int:
+        return (normalise_axis(axes, ndim, op, name),)
     if isinstance(axes, (list, tuple)):
         items: Sequence[Any] = axes
     elif isinstance(axes, np.ndarray) and axes.ndim == 1:

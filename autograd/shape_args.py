@@ -6,6 +6,7 @@ naming the op and both shapes, as PyTorch raises for the same call.
 """
 from __future__ import annotations
 
+from math import prod
 from typing import Any, Tuple
 
 import numpy as np
@@ -33,6 +34,11 @@ def int_sizes(sizes: tuple, op: str) -> Tuple[int, ...]:
     TypeError: reshape(): sizes must be ints, got float 1.5 in (2, 1.5)
     """
     for s in sizes:
+        if s.__class__ is not int:
+            break
+    else:
+        return sizes  # NOTE: all Python ints, the common case: no second tuple is built
+    for s in sizes:
         if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
             raise TypeError(f"{op}(): sizes must be ints, got {type(s).__name__} {s!r} in {sizes}")
     return tuple(int(s) for s in sizes)
@@ -47,7 +53,7 @@ def check_reshape(old: Tuple[int, ...], shape: Tuple[int, ...]) -> None:
     ...
     RuntimeError: reshape(): only one dimension can be inferred (-1), got shape (-1, -1) for a tensor of shape (2, 3)
     """
-    n = int(np.prod(old, dtype=np.int64))
+    n = prod(old)  # NOTE: math.prod on Python ints: np.prod costs microseconds per call
     for i, s in enumerate(shape):
         if s < -1:
             raise RuntimeError(f"reshape(): invalid size {s} at index {i} of shape {shape} "
@@ -55,7 +61,7 @@ def check_reshape(old: Tuple[int, ...], shape: Tuple[int, ...]) -> None:
     if shape.count(-1) > 1:
         raise RuntimeError(f"reshape(): only one dimension can be inferred (-1), got shape {shape} "
                            f"for a tensor of shape {old}")
-    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    known = prod(s for s in shape if s != -1)
     # NOTE: with a 0 among the sizes, -1 could be anything: PyTorch refuses it, so do we
     ok = known != 0 and n % known == 0 if -1 in shape else known == n
     if not ok:

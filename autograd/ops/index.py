@@ -65,6 +65,10 @@ class SetItem(Function):
         return self.xp.where(keep, g, 0), gv
 
 
+#: the classes of index entries read alike by numpy and PyTorch, whatever else the index holds
+_BASIC = frozenset({int, slice, type(None), type(Ellipsis)})
+
+
 def _is_int(it: Any) -> bool:
     return isinstance(it, (int, np.integer)) and not isinstance(it, (bool, np.bool_))
 
@@ -74,16 +78,20 @@ def _index_item(it: Any, op: str) -> Any:
     to the caller's array must not change the recorded index) and 0-d integer arrays made ints."""
     if isinstance(it, Tensor):
         it = it._data
-    if isinstance(it, (list, tuple, np.ndarray)):
-        it = np.array(it)
-        if it.dtype == np.bool_:
-            return it
-        if not np.issubdtype(it.dtype, np.integer):
-            raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {it.dtype}")
-        return int(it) if it.ndim == 0 else it  # NOTE: PyTorch reads a 0-d integer tensor as an int
-    if isinstance(it, (float, np.floating)):
+    if isinstance(it, np.ndarray):
+        it = it.copy()
+    elif isinstance(it, (list, tuple)):
+        it = np.asarray(it)
+    elif isinstance(it, (float, np.floating)):
         raise IndexError(f"{op}: float index {it!r}; indices must be integers, slices, None, ... or arrays")
-    return it
+    else:
+        return it
+    kind = it.dtype.kind
+    if kind == "b":
+        return it
+    if kind not in "iu" or it.dtype == np.uint64:
+        raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {it.dtype}")
+    return int(it) if it.ndim == 0 else it  # NOTE: PyTorch reads a 0-d integer tensor as an int
 
 
 def torch_stages(items: Tuple[Any, ...]) -> Tuple[Tuple[Any, ...], ...]:
@@ -128,26 +136,36 @@ def _expand_ellipsis(items: Tuple[Any, ...], ndim: int) -> Tuple[Any, ...]:
     """``...`` as the slices it stands for. PyTorch places array dimensions by the axes between
     the arrays, so ``x[:, [0], ..., [0]]`` on a 3-D tensor has its arrays side by side (numpy
     counts any ``...`` as a separator)."""
-    if Ellipsis not in [it for it in items if not isinstance(it, np.ndarray)]:
-        return items
     used = sum(it.ndim if isinstance(it, np.ndarray) and it.dtype == np.bool_ else 1
                for it in items if it is not None and it is not Ellipsis and not isinstance(it, (bool, np.bool_)))
     if used > ndim:
         return items  # NOTE: too many indices: numpy's IndexError says so
-    at = next(i for i, it in enumerate(items) if not isinstance(it, np.ndarray) and it is Ellipsis)
-    rest = tuple(it for it in items[at + 1:] if isinstance(it, np.ndarray) or it is not Ellipsis)
-    return items[:at] + (slice(None),) * (ndim - used) + rest
+    at = next(i for i, it in enumerate(items) if it is Ellipsis)
+    # NOTE: a second `...` stays, for numpy's IndexError
+    return items[:at] + (slice(None),) * (ndim - used) + items[at + 1:]
 
 
 def normalize_index(index: Any, op: str, ndim: int) -> Tuple[Tuple[Any, ...], bool, bool]:
     """``index`` into a tensor of ``ndim`` dimensions as PyTorch reads it: its stages
     (``torch_stages``), whether it is basic (a view), and whether it is repeat-free (so a
     scatter need not accumulate)."""
+    items = index if isinstance(index, tuple) else (index,)
+    if all(it.__class__ in _BASIC for it in items):
+        return (items,), True, True  # NOTE: ints, slices, None, ...: numpy's rule is PyTorch's
     # NOTE: a tuple inside the index (``a[(0, 0),]``) is a sequence of positions, like a list
-    items = tuple(_index_item(it, op) for it in (index if isinstance(index, tuple) else (index,)))
-    items = _expand_ellipsis(items, ndim)
-    arrays = [it for it in items if isinstance(it, (np.ndarray, bool, np.bool_))]
-    int_arrays = [it for it in arrays if isinstance(it, np.ndarray) and it.dtype != np.bool_]
+    items = tuple(_index_item(it, op) for it in items)
+    if any(it is Ellipsis for it in items):
+        items = _expand_ellipsis(items, ndim)
+    basic, has_int, int_arrays = True, False, []
+    for it in items:
+        if it.__class__ is np.ndarray:
+            basic = False
+            if it.dtype.kind != "b":
+                int_arrays.append(it)
+        elif isinstance(it, (bool, np.bool_)):
+            basic = False
+        elif isinstance(it, (int, np.integer)):
+            has_int = True
     # NOTE: two integer arrays together can repeat a position even if each is repeat-free,
     # so only a single integer array is examined (np.unique costs O(n log n) per call)
     unique = not int_arrays
@@ -156,7 +174,7 @@ def normalize_index(index: Any, op: str, ndim: int) -> Tuple[Tuple[Any, ...], bo
         # NOTE: -1 and n-1 name the same position, but n is unknown here, so an
         # array mixing signs is treated as possibly repeating (accumulation is always right)
         unique = it.size <= 1 or (np.unique(it).size == it.size and not it.min() < 0 <= it.max())
-    return torch_stages(items), not arrays, unique
+    return torch_stages(items) if has_int and not basic else (items,), basic, unique
 
 
 def assign(data: np.ndarray, stages: Tuple[Any, ...], value: Any) -> None:

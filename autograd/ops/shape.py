@@ -103,8 +103,13 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     (2, 3)
     """
     shape = int_sizes(size_args(shape), "reshape")
-    check_reshape(x.shape, shape)
-    return Reshape.apply(x, shape=shape)
+    if shape and (min(shape) < -1 or shape.count(-1) > 1):
+        check_reshape(x.shape, shape)  # NOTE: numpy would read -2 as -1: refused here, with a reason
+    try:
+        return Reshape.apply(x, shape=shape)
+    except ValueError:
+        check_reshape(x.shape, shape)  # NOTE: numpy found the counts differ: say so in PyTorch's words
+        raise
 
 
 view = reshape
