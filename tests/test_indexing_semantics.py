@@ -31,6 +31,10 @@ def test_a_tuple_as_the_whole_index_is_one_position_per_axis():
     assert ag.arange(6.0).reshape(2, 3)[(1, 2)].item() == 5.0
 
 
+def test_an_empty_list_index_picks_nothing():
+    assert ag.arange(4.0)[[]].shape == (0,)
+
+
 # -- integers mixed with arrays: PyTorch's rule --------------------------------------------------
 
 #: (index, expected values of X[index] under PyTorch's rule), written out

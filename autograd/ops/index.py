@@ -82,6 +82,8 @@ def _index_item(it: Any, op: str) -> Any:
         it = it.copy()
     elif isinstance(it, (list, tuple)):
         it = np.asarray(it)
+        if it.size == 0:
+            it = it.astype(np.intp)  # NOTE: an empty list picks nothing (numpy would call it float)
     elif isinstance(it, (float, np.floating)):
         raise IndexError(f"{op}: float index {it!r}; indices must be integers, slices, None, ... or arrays")
     else:
@@ -89,7 +91,7 @@ def _index_item(it: Any, op: str) -> Any:
     kind = it.dtype.kind
     if kind == "b":
         return it
-    if kind not in "iu" or it.dtype == np.uint64:
+    if kind not in "iu":
         raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {it.dtype}")
     return int(it) if it.ndim == 0 else it  # NOTE: PyTorch reads a 0-d integer tensor as an int
 
